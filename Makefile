@@ -1,0 +1,118 @@
+# Offboard: build, run, test and benchmark. Every target installs what it needs and skips what is
+# already present, so a fresh machine needs only `make run` and `make test`.
+#
+# The machines reach only package registries (crates.io, npm, Debian), so every tool comes from
+# one of them, pinned: see ../shared/TOOLCHAIN.md for why each pin exists.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# Tools installed into the project (binaryen) come first on PATH, then cargo's bin directory.
+TOOLS_DIR := $(CURDIR)/tools
+export PATH := $(TOOLS_DIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+TRUNK_VERSION := 0.21.14
+BINARYEN_VERSION := 132.0.0
+# wasm-bindgen-cli must equal the wasm-bindgen crate the app links, so read it from Cargo.lock.
+WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"/\1/p;q}' Cargo.lock)
+
+LISTEN ?= 127.0.0.1:8080
+DEMO_DB ?= $(CURDIR)/.tmp/demo.db
+SERVER := $(CURDIR)/target/release/offboard-server
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help install install-rust-target install-trunk install-wasm-bindgen install-wasm-opt \
+        install-chromium install-brotli check-versions app server run test test-unit test-browser \
+        lint fmt bench
+
+help:
+	@echo "make run    install what is missing, build, start the demo server with the app on $(LISTEN)"
+	@echo "make test   every test layer: engine unit tests, server integration tests, browser tests"
+	@echo "make lint   cargo fmt --check and clippy -D warnings on both targets"
+	@echo "make bench  benchmarks: directory keystroke, emergency lockout, shipped size"
+
+# --- installs (idempotent) ---------------------------------------------------------------------
+
+install: install-rust-target install-trunk install-wasm-bindgen install-wasm-opt install-chromium
+
+install-rust-target:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
+	  || rustup target add wasm32-unknown-unknown
+
+install-trunk:
+	@trunk --version 2>/dev/null | grep -qx "trunk $(TRUNK_VERSION)" \
+	  || cargo install trunk --version $(TRUNK_VERSION) --locked
+
+# Without --locked: wasm-bindgen-cli's lock file names a crate version this registry lacks.
+install-wasm-bindgen:
+	@test -n "$(WASM_BINDGEN_VERSION)" || { echo "no wasm-bindgen in Cargo.lock"; exit 1; }
+	@wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $(WASM_BINDGEN_VERSION)" \
+	  || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+
+# binaryen from npm into tools/, never Debian's (version 108 silently corrupts the wasm).
+install-wasm-opt:
+	@$(TOOLS_DIR)/node_modules/.bin/wasm-opt --version 2>/dev/null | grep -q "version 132" \
+	  || npm install --prefix $(TOOLS_DIR) --no-audit --no-fund --no-save binaryen@$(BINARYEN_VERSION)
+
+install-chromium:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null \
+	  || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium chromium-driver; }
+
+install-brotli:
+	@command -v brotli >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y brotli; }
+
+# The three wasm-bindgen versions (crate, CLI, Trunk.toml) must agree or the app loads blank.
+check-versions:
+	@grep -q 'wasm_bindgen = "$(WASM_BINDGEN_VERSION)"' Trunk.toml \
+	  || { echo "Trunk.toml [tools] wasm_bindgen must be $(WASM_BINDGEN_VERSION) (Cargo.lock)"; exit 1; }
+
+# --- builds ------------------------------------------------------------------------------------
+
+# Trunk runs cargo with --offline; fetch first so a changed dependency is present.
+app: install-rust-target install-trunk install-wasm-bindgen install-wasm-opt check-versions
+	@cargo fetch --target wasm32-unknown-unknown --quiet
+	trunk build --release
+
+server:
+	cargo build --release -p offboard-server
+
+# --- run ---------------------------------------------------------------------------------------
+
+# A fresh demo database each run, so the demo always starts from the runbooks' state.
+run: app server
+	@mkdir -p $(dir $(DEMO_DB)) && rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	@echo
+	@echo "Offboard is starting on http://$(LISTEN)/"
+	@echo "Demo credentials (demo data only; never use them anywhere else):"
+	@echo "  Acceldata ADOC  access key demo-owner-ak   secret key demo-owner-sk   (owner)"
+	@echo "                  access key demo-admin-ak   secret key demo-admin-sk   (admin)"
+	@echo "  Treasure Data   API key 1/demo-owner-master (owner), 1/demo-admin-master (admin)"
+	@echo "Press Ctrl-C to stop."
+	@echo
+	$(SERVER) --listen $(LISTEN) --database sqlite://$(DEMO_DB) --demo --static $(CURDIR)/dist
+
+# --- tests -------------------------------------------------------------------------------------
+
+# The browser tests serve dist/ (the release build) and drive Debian's Chromium via chromedriver.
+test: app install-chromium
+	cargo test --workspace --no-fail-fast -- --test-threads=2
+
+test-unit:
+	cargo test -p offboard-engine
+
+test-browser: app install-chromium
+	cargo test -p offboard --test browser -- --test-threads=2
+
+lint: install-rust-target
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p offboard --target wasm32-unknown-unknown -- -D warnings
+
+fmt:
+	cargo fmt --all
+
+# --- benchmarks --------------------------------------------------------------------------------
+
+bench: app server install-chromium install-brotli
+	cargo run --release -p offboard --example bench

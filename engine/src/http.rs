@@ -1,0 +1,185 @@
+//! The engine's view of HTTP: requests as plain data, responses as plain data, and the two small
+//! traits ([`Transport`], [`Clock`]) through which it reaches the outside world.
+//!
+//! A [`Request`] never holds credentials. The connection adds them at the last moment, so a
+//! request can be shown in a dry run, written to a journal or put in a report as it is.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+
+/// A boxed future that need not be `Send`: browser futures never are.
+pub type LocalBoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Delete,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+        }
+    }
+
+    /// Whether the call changes something on the platform.
+    pub fn is_mutating(self) -> bool {
+        !matches!(self, Method::Get)
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a request carries in its body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "lowercase")]
+pub enum Body {
+    None,
+    Json(Value),
+    /// `application/x-www-form-urlencoded` fields, as TD's POST endpoints take them.
+    Form(Vec<(String, String)>),
+}
+
+/// One HTTP call, relative to the connection's base URL; `path` includes the encoded query.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Request {
+    pub method: Method,
+    pub path: String,
+    pub body: Body,
+}
+
+impl Request {
+    pub fn get(path: impl Into<String>) -> Self {
+        Self::new(Method::Get, path, Body::None)
+    }
+
+    pub fn new(method: Method, path: impl Into<String>, body: Body) -> Self {
+        Self { method, path: path.into(), body }
+    }
+
+    /// `"DELETE /admin/api/users/api-keys/AK-abc123"`: how calls are named on screen and in reports.
+    pub fn line(&self) -> String {
+        format!("{} {}", self.method, self.path)
+    }
+
+    /// The body as the person will see it in a preview: pretty JSON or `a=b&c=d`; empty if none.
+    pub fn body_text(&self) -> String {
+        match &self.body {
+            Body::None => String::new(),
+            Body::Json(value) => serde_json::to_string_pretty(value).unwrap_or_default(),
+            Body::Form(fields) => encode_form(fields),
+        }
+    }
+}
+
+/// What came back. `retry_after_s` is the parsed `Retry-After` header (seconds form).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    pub status: u16,
+    pub retry_after_s: Option<f64>,
+    pub content_type: Option<String>,
+    pub body: String,
+}
+
+/// The request never got an answer: refused, unreachable, blocked by CORS, timed out, aborted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkError {
+    pub detail: String,
+}
+
+/// Sends requests to one platform with the connection's credentials.
+pub trait Transport {
+    fn send<'a>(&'a self, request: &'a Request) -> LocalBoxFuture<'a, Result<Response, NetworkError>>;
+}
+
+/// Time and chance, injected so the engine runs the same in a browser, natively and in tests.
+pub trait Clock {
+    /// Milliseconds since an arbitrary fixed point (e.g. `performance.now()`).
+    fn now_ms(&self) -> f64;
+    fn sleep(&self, ms: u64) -> LocalBoxFuture<'static, ()>;
+    /// A uniformly random number in `[0, 1)`, for backoff jitter.
+    fn random(&self) -> f64;
+}
+
+/// Percent-encodes one path segment or query value (RFC 3986 unreserved characters pass).
+pub fn encode_component(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for byte in raw.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
+            // '@' is legal in a path segment and keeps emails readable in previews and logs.
+            b'@' => out.push('@'),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// Builds `a=b&c=d` from pairs, encoding each side; pairs with an empty value are kept.
+pub fn encode_form(fields: &[(String, String)]) -> String {
+    fields
+        .iter()
+        .map(|(key, value)| format!("{}={}", encode_component(key), encode_component(value)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Appends a query string built from the pairs whose value is present.
+pub fn with_query(path: &str, pairs: &[(&str, Option<String>)]) -> String {
+    let fields: Vec<(String, String)> = pairs
+        .iter()
+        .filter_map(|(key, value)| value.as_ref().map(|v| (key.to_string(), v.clone())))
+        .collect();
+    if fields.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{}", encode_form(&fields))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn components_are_encoded_but_emails_stay_readable() {
+        assert_eq!(encode_component("first.last@company.com"), "first.last@company.com");
+        assert_eq!(encode_component("a b/c?d"), "a%20b%2Fc%3Fd");
+    }
+
+    #[test]
+    fn query_skips_absent_values() {
+        let path = with_query("/x", &[("first", Some("0".into())), ("q", None), ("s", Some("a b".into()))]);
+        assert_eq!(path, "/x?first=0&s=a%20b");
+        assert_eq!(with_query("/x", &[("q", None)]), "/x");
+    }
+
+    #[test]
+    fn request_line_and_body_preview() {
+        let request = Request::new(
+            Method::Put,
+            "/admin/api/users/user-123",
+            Body::Json(serde_json::json!({"enabled": false})),
+        );
+        assert_eq!(request.line(), "PUT /admin/api/users/user-123");
+        assert!(request.body_text().contains("\"enabled\": false"));
+        let form = Request::new(Method::Post, "/v3/x", Body::Form(vec![("apikey".into(), "1/ab".into())]));
+        assert_eq!(form.body_text(), "apikey=1%2Fab");
+    }
+}

@@ -1,0 +1,14 @@
+//! Offboard's engine: everything about offboarding that is not a screen.
+//!
+//! It is pure Rust with no DOM, so it is tested natively. The browser app renders its state; the
+//! reference server shares [`policy`] with it so that the rule the UI shows is the rule the server
+//! enforces.
+
+pub mod client;
+pub mod dialect;
+pub mod error;
+pub mod http;
+pub mod lenient;
+pub mod model;
+pub mod platform;
+pub mod policy;

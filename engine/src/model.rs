@@ -1,0 +1,244 @@
+//! The platform's things as Offboard sees them, the same for both dialects: users, API keys,
+//! groups, roles, permissions and pipelines. Dialect modules parse into these.
+
+use crate::policy::AccountRole;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Which admin API a connection speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dialect {
+    /// Acceldata Data Observability Cloud.
+    Adoc,
+    /// Treasure Data.
+    Td,
+}
+
+impl Dialect {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dialect::Adoc => "adoc",
+            Dialect::Td => "td",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Dialect::Adoc => "Acceldata ADOC",
+            Dialect::Td => "Treasure Data",
+        }
+    }
+
+    pub fn parse(word: &str) -> Option<Self> {
+        match word {
+            "adoc" => Some(Dialect::Adoc),
+            "td" => Some(Dialect::Td),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct User {
+    /// ADOC `userId`; TD's numeric `id` written out.
+    pub id: String,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    /// The name to show: "First Last", else the platform's `name`, else the email.
+    pub name: String,
+    pub account_role: Option<AccountRole>,
+    /// `None` where the dialect has no such state (TD: a user exists or not).
+    pub enabled: Option<bool>,
+    pub scim_managed: bool,
+    pub identity_provider: Option<String>,
+    pub attributes: BTreeMap<String, Vec<String>>,
+    pub groups: Vec<String>,
+    pub roles: Vec<String>,
+    pub created_on: Option<String>,
+    pub last_access_on: Option<String>,
+}
+
+/// The one-word state shown in the directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UserStatus {
+    Enabled,
+    Disabled,
+    Offboarded,
+    ScimManaged,
+}
+
+impl UserStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            UserStatus::Enabled => "enabled",
+            UserStatus::Disabled => "disabled",
+            UserStatus::Offboarded => "offboarded",
+            UserStatus::ScimManaged => "SCIM-managed",
+        }
+    }
+}
+
+/// The attribute the runbook's step 2 sets on an offboarded user.
+pub const OFFBOARDED: &str = "OFFBOARDED";
+
+impl User {
+    pub fn is_offboarded(&self) -> bool {
+        self.attributes.get("status").is_some_and(|values| values.iter().any(|v| v == OFFBOARDED))
+    }
+
+    /// Offboarded beats disabled beats SCIM-managed: the most important fact first.
+    pub fn status(&self) -> UserStatus {
+        match (self.enabled, self.is_offboarded(), self.scim_managed) {
+            (Some(false), true, _) => UserStatus::Offboarded,
+            (Some(false), false, _) => UserStatus::Disabled,
+            (_, _, true) => UserStatus::ScimManaged,
+            _ => UserStatus::Enabled,
+        }
+    }
+
+    /// The identifier the dialect's endpoints take in their paths: ADOC the user id, TD the email.
+    pub fn reference(&self, dialect: Dialect) -> &str {
+        match dialect {
+            Dialect::Adoc => &self.id,
+            Dialect::Td => &self.email,
+        }
+    }
+
+    /// Whether `needle` (already lower-case) occurs in the id, email or name.
+    pub fn matches(&self, needle: &str) -> bool {
+        needle.is_empty()
+            || [&self.id, &self.email, &self.name]
+                .iter()
+                .any(|field| field.to_lowercase().contains(needle))
+    }
+}
+
+/// Composes the display name from the parts a platform gave.
+pub fn display_name(first: &str, last: &str, name: Option<&str>, email: &str) -> String {
+    let joined = format!("{first} {last}");
+    let joined = joined.trim();
+    if !joined.is_empty() {
+        joined.to_string()
+    } else if let Some(name) = name.filter(|n| !n.trim().is_empty()) {
+        name.trim().to_string()
+    } else {
+        email.to_string()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum KeyType {
+    Master,
+    WriteOnly,
+    Other(String),
+}
+
+impl KeyType {
+    pub fn parse(word: &str) -> Self {
+        match word.to_ascii_lowercase().replace(['-', ' '], "_").as_str() {
+            "master" => KeyType::Master,
+            "write_only" | "writeonly" | "write" => KeyType::WriteOnly,
+            other => KeyType::Other(other.to_string()),
+        }
+    }
+
+    pub fn label(&self) -> &str {
+        match self {
+            KeyType::Master => "Master",
+            KeyType::WriteOnly => "Write-only",
+            KeyType::Other(word) => word,
+        }
+    }
+}
+
+/// An API key as listed: its public id, never its secret.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApiKey {
+    pub id: String,
+    pub key_type: KeyType,
+    pub description: Option<String>,
+    pub created_at: Option<String>,
+    pub valid_till: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Group {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    /// The data role the group grants, where the platform says.
+    pub role: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Role {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    /// Where the role comes from: the granting group's id.
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Permission {
+    pub name: String,
+    /// The role that grants it, where the platform says.
+    pub role: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pipeline {
+    pub uid: String,
+    pub name: String,
+    pub description: Option<String>,
+    /// The owner's email, as in the runbook's `"owner": "replacement@company.com"`.
+    pub owner: Option<String>,
+}
+
+/// One page of a paged list, with the total where the platform tells it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: Option<u64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(enabled: Option<bool>, status: Option<&str>, scim: bool) -> User {
+        let mut attributes = BTreeMap::new();
+        if let Some(status) = status {
+            attributes.insert("status".to_string(), vec![status.to_string()]);
+        }
+        User { enabled, attributes, scim_managed: scim, ..User::default() }
+    }
+
+    #[test]
+    fn status_puts_the_most_important_fact_first() {
+        assert_eq!(user(Some(true), None, false).status(), UserStatus::Enabled);
+        assert_eq!(user(None, None, false).status(), UserStatus::Enabled);
+        assert_eq!(user(Some(false), None, false).status(), UserStatus::Disabled);
+        assert_eq!(user(Some(false), Some(OFFBOARDED), true).status(), UserStatus::Offboarded);
+        assert_eq!(user(Some(true), None, true).status(), UserStatus::ScimManaged);
+    }
+
+    #[test]
+    fn display_names_fall_back_sensibly() {
+        assert_eq!(display_name("First", "Last", None, "e"), "First Last");
+        assert_eq!(display_name("", "", Some("TD Name"), "e"), "TD Name");
+        assert_eq!(display_name(" ", "", None, "a@b.c"), "a@b.c");
+    }
+
+    #[test]
+    fn key_types_parse_from_either_dialect() {
+        assert_eq!(KeyType::parse("WRITE_ONLY"), KeyType::WriteOnly);
+        assert_eq!(KeyType::parse("write-only"), KeyType::WriteOnly);
+        assert_eq!(KeyType::parse("master"), KeyType::Master);
+        assert_eq!(KeyType::parse("import").label(), "import");
+    }
+}

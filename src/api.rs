@@ -1,0 +1,152 @@
+//! The one HTTP client of the app: the engine's [`Transport`] and [`Clock`] over the browser's
+//! `fetch`, `setTimeout`, `performance.now()` and `Math.random()`.
+
+use crate::session::{Connection, Credentials};
+use gloo_net::http::{Headers, RequestBuilder};
+use offboard_engine::client::Client;
+use offboard_engine::http::{encode_form, Body, Clock, LocalBoxFuture, Method, NetworkError, Request, Response, Transport};
+use offboard_engine::platform::Platform;
+use wasm_bindgen::JsCast;
+
+/// A call that has not answered after this long is abandoned (and retried by the client).
+const TIMEOUT_MS: i32 = 30_000;
+
+pub type Api = Client<FetchTransport, BrowserClock>;
+
+/// A client for `connection`, with the engine's default retry policy.
+pub fn client(connection: &Connection) -> Api {
+    Client::new(
+        FetchTransport { base_url: connection.base_url.clone(), credentials: connection.credentials.clone() },
+        BrowserClock,
+    )
+}
+
+/// Runs `read` against the platform of `connection`.
+pub async fn with_platform<R, F>(connection: &Connection, read: F) -> R
+where
+    F: AsyncFnOnce(&Platform<'_, FetchTransport, BrowserClock>) -> R,
+{
+    let api = client(connection);
+    let platform = Platform::new(&api, connection.dialect());
+    read(&platform).await
+}
+
+pub struct FetchTransport {
+    pub base_url: String,
+    pub credentials: Credentials,
+}
+
+impl FetchTransport {
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url.trim_end_matches('/'), path)
+    }
+
+    async fn fetch(&self, request: &Request) -> Result<Response, NetworkError> {
+        let network = |error: &dyn std::fmt::Display| NetworkError { detail: error.to_string() };
+        let abort = web_sys::AbortController::new().map_err(|_| network(&"cannot create AbortController"))?;
+        let timer = abort_after(&abort, TIMEOUT_MS);
+        let signal = abort.signal();
+
+        let headers = Headers::new();
+        headers.set("Accept", "application/json");
+        match &self.credentials {
+            Credentials::Adoc { access_key, secret_key } => {
+                headers.set("accessKey", access_key);
+                headers.set("secretKey", secret_key);
+            }
+            Credentials::Td { api_key } => headers.set("Authorization", &format!("TD1 {api_key}")),
+        }
+        let builder = RequestBuilder::new(&self.url(&request.path))
+            .method(http_method(request.method))
+            .headers(headers)
+            .abort_signal(Some(&signal));
+        let built = match &request.body {
+            Body::None => builder.build(),
+            Body::Json(value) => builder.json(value),
+            Body::Form(fields) => builder
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .body(encode_form(fields)),
+        }
+        .map_err(|error| network(&error))?;
+
+        let answer = built.send().await;
+        drop(timer);
+        let answer = answer.map_err(|error| network(&error))?;
+        let retry_after_s = answer.headers().get("retry-after").and_then(|v| v.trim().parse().ok());
+        let content_type = answer.headers().get("content-type");
+        let status = answer.status();
+        let body = answer.text().await.map_err(|error| network(&error))?;
+        Ok(Response { status, retry_after_s, content_type, body })
+    }
+}
+
+impl Transport for FetchTransport {
+    fn send<'a>(&'a self, request: &'a Request) -> LocalBoxFuture<'a, Result<Response, NetworkError>> {
+        Box::pin(self.fetch(request))
+    }
+}
+
+fn http_method(method: Method) -> gloo_net::http::Method {
+    match method {
+        Method::Get => gloo_net::http::Method::GET,
+        Method::Post => gloo_net::http::Method::POST,
+        Method::Put => gloo_net::http::Method::PUT,
+        Method::Delete => gloo_net::http::Method::DELETE,
+    }
+}
+
+/// Aborts the request after `ms`; dropping the guard cancels the timer.
+fn abort_after(controller: &web_sys::AbortController, ms: i32) -> Option<TimerGuard> {
+    let controller = controller.clone();
+    let callback = wasm_bindgen::closure::Closure::once_into_js(move || controller.abort());
+    let window = web_sys::window()?;
+    let id = window
+        .set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms)
+        .ok()?;
+    Some(TimerGuard(id))
+}
+
+struct TimerGuard(i32);
+
+impl Drop for TimerGuard {
+    fn drop(&mut self) {
+        if let Some(window) = web_sys::window() {
+            window.clear_timeout_with_handle(self.0);
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+pub struct BrowserClock;
+
+impl Clock for BrowserClock {
+    fn now_ms(&self) -> f64 {
+        now_ms()
+    }
+
+    fn sleep(&self, ms: u64) -> LocalBoxFuture<'static, ()> {
+        Box::pin(sleep(ms))
+    }
+
+    fn random(&self) -> f64 {
+        js_sys::Math::random()
+    }
+}
+
+/// `performance.now()`: monotonic milliseconds.
+pub fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+/// Resolves after `ms` milliseconds.
+pub async fn sleep(ms: u64) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                &resolve,
+                ms.min(i32::MAX as u64) as i32,
+            );
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}

@@ -1,0 +1,93 @@
+//! The router and the layout around every screen: a header naming the connection, and the
+//! guard that sends people without a connection through Connect and back.
+
+use crate::pages::connect::ConnectPage;
+use crate::session::{use_session, Session};
+use leptos::prelude::*;
+use leptos_router::components::{Redirect, Route, Router, Routes, A};
+use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::path;
+
+#[component]
+pub fn App() -> impl IntoView {
+    Session::provide();
+    view! {
+        <Router>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <Header />
+            <main id="main" tabindex="-1">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=Home />
+                    <Route path=path!("/connect") view=ConnectPage />
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    let sign_out = move |_| {
+        session.sign_out();
+        navigate("/connect", Default::default());
+    };
+    view! {
+        <header class="topbar">
+            <A href="/" attr:class="brand">"Offboard"</A>
+            {move || session.connection.get().map(|connection| {
+                let sign_out = sign_out.clone();
+                view! {
+                    <nav aria-label="Main">
+                        <A href="/users">"Directory"</A>
+                    </nav>
+                    <p class="connection" aria-label="Connection">
+                        <span class="who">"Connected as " <strong>{connection.identity.describe()}</strong></span>
+                        <span class="where">{format!("{} · {}", connection.dialect().label(), connection.host())}</span>
+                    </p>
+                    <button type="button" class="quiet" on:click=sign_out>"Sign out"</button>
+                }
+            })}
+        </header>
+    }
+}
+
+/// `/`: the directory when connected, else Connect.
+#[component]
+fn Home() -> impl IntoView {
+    let session = use_session();
+    move || {
+        if session.connection.with(Option::is_some) {
+            view! { <Redirect path="/users" /> }
+        } else {
+            view! { <Redirect path="/connect" /> }
+        }
+    }
+}
+
+/// Renders `children` when connected; otherwise leads through Connect and back here.
+#[component]
+pub fn RequireConnection(children: ChildrenFn) -> impl IntoView {
+    let session = use_session();
+    let location = use_location();
+    move || {
+        if session.connection.with(Option::is_some) {
+            children().into_any()
+        } else {
+            let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+            let next = offboard_engine::http::encode_component(&here);
+            view! { <Redirect path=format!("/connect?next={next}") /> }.into_any()
+        }
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    view! {
+        <section class="card">
+            <h1>"Page not found"</h1>
+            <p>"There is no such page in Offboard. " <A href="/">"Go to the start"</A></p>
+        </section>
+    }
+}

@@ -1,0 +1,3 @@
+//! Shared widgets.
+
+pub mod error_notice;

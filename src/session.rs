@@ -1,0 +1,155 @@
+//! The connection to a platform: dialect, base URL, credentials and who they belong to.
+//!
+//! Credentials live in memory. Only when the person ticks "remember in this tab" are they written
+//! to `sessionStorage` (gone when the tab closes); never to `localStorage`, and never logged:
+//! [`Credentials`]' `Debug` masks the secrets.
+
+use leptos::prelude::*;
+use offboard_engine::model::{Dialect, User};
+use offboard_engine::policy::AccountRole;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+const STORAGE_KEY: &str = "offboard.connection";
+
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "dialect", rename_all = "lowercase")]
+pub enum Credentials {
+    Adoc { access_key: String, secret_key: String },
+    Td { api_key: String },
+}
+
+impl Credentials {
+    pub fn dialect(&self) -> Dialect {
+        match self {
+            Credentials::Adoc { .. } => Dialect::Adoc,
+            Credentials::Td { .. } => Dialect::Td,
+        }
+    }
+
+    /// The credential headers as shown in a request preview: ids in clear, secrets masked.
+    pub fn masked_headers(&self) -> Vec<(&'static str, String)> {
+        match self {
+            Credentials::Adoc { access_key, .. } => {
+                vec![("accessKey", access_key.clone()), ("secretKey", mask(""))]
+            }
+            Credentials::Td { api_key } => vec![("Authorization", format!("TD1 {}", mask(api_key)))],
+        }
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Credentials::Adoc { access_key, .. } => {
+                write!(f, "Adoc {{ access_key: {access_key:?}, secret_key: •••• }}")
+            }
+            Credentials::Td { api_key } => write!(f, "Td {{ api_key: {} }}", mask(api_key)),
+        }
+    }
+}
+
+/// Keeps a TD key's account prefix (`1/`) so people can tell keys apart, and hides the rest.
+pub fn mask(secret: &str) -> String {
+    match secret.split_once('/') {
+        Some((prefix, _)) if prefix.len() <= 6 => format!("{prefix}/••••••••"),
+        _ => "••••••••".to_string(),
+    }
+}
+
+/// Who the credentials belong to, as the platform said when connecting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Identity {
+    /// `None` when the platform has no "who am I" endpoint.
+    pub user: Option<User>,
+}
+
+impl Identity {
+    pub fn role(&self) -> Option<AccountRole> {
+        self.user.as_ref().and_then(|user| user.account_role)
+    }
+
+    pub fn describe(&self) -> String {
+        match &self.user {
+            Some(user) => match user.account_role {
+                Some(role) => format!("{} ({role})", user.name),
+                None => user.name.clone(),
+            },
+            None => "an administrator (this platform does not say who)".to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Connection {
+    pub base_url: String,
+    pub credentials: Credentials,
+    pub identity: Identity,
+    pub remembered: bool,
+}
+
+impl Connection {
+    pub fn dialect(&self) -> Dialect {
+        self.credentials.dialect()
+    }
+
+    /// The base URL's host, for the header chip.
+    pub fn host(&self) -> &str {
+        let without_scheme = self.base_url.split_once("://").map_or(self.base_url.as_str(), |(_, rest)| rest);
+        without_scheme.split('/').next().unwrap_or(without_scheme)
+    }
+}
+
+/// The app-wide session: the current connection, if any.
+#[derive(Clone, Copy)]
+pub struct Session {
+    pub connection: RwSignal<Option<Connection>>,
+}
+
+impl Session {
+    /// Creates the session, restoring a remembered connection from this tab's storage.
+    pub fn provide() -> Self {
+        let session = Session { connection: RwSignal::new(load_remembered()) };
+        provide_context(session);
+        session
+    }
+
+    pub fn connect(&self, connection: Connection) {
+        if connection.remembered {
+            remember(&connection);
+        } else {
+            forget();
+        }
+        self.connection.set(Some(connection));
+    }
+
+    pub fn sign_out(&self) {
+        forget();
+        self.connection.set(None);
+    }
+}
+
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}
+
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+fn load_remembered() -> Option<Connection> {
+    let raw = session_storage()?.get_item(STORAGE_KEY).ok().flatten()?;
+    serde_json::from_str(&raw).ok()
+}
+
+fn remember(connection: &Connection) {
+    if let (Some(storage), Ok(raw)) = (session_storage(), serde_json::to_string(connection)) {
+        let _ = storage.set_item(STORAGE_KEY, &raw);
+    }
+}
+
+fn forget() {
+    if let Some(storage) = session_storage() {
+        let _ = storage.remove_item(STORAGE_KEY);
+    }
+}

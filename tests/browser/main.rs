@@ -1,0 +1,9 @@
+//! Browser end-to-end tests: the real reference server (in-process, fresh SQLite database per
+//! test) serving the release build in `dist/`, driven in Debian's Chromium through chromedriver.
+//!
+//! Screens are driven the way a person uses them: fields by their label, buttons and links by
+//! their text, alerts by their role. Screenshots land in `tests/screenshots/`.
+
+mod support;
+
+mod connect;

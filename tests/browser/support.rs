@@ -1,0 +1,283 @@
+//! What every browser test needs: a server, a browser, and person-like ways to find things.
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use offboard_server::{app, ServerConfig};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use tempfile::TempDir;
+use tokio::net::TcpListener;
+use tokio::process::{Child, Command};
+
+/// How long a person-like wait lasts before the test fails.
+const PATIENCE: Duration = Duration::from_secs(15);
+
+/// The release build the tests serve; `make test` builds it first.
+pub fn dist_dir() -> PathBuf {
+    let dist = Path::new(env!("CARGO_MANIFEST_DIR")).join("dist");
+    assert!(
+        dist.join("index.html").exists(),
+        "{} has no index.html: build the app first (`make app`, i.e. `trunk build --release`)",
+        dist.display()
+    );
+    dist
+}
+
+/// Server options a test may change.
+#[derive(Default)]
+pub struct Setup {
+    pub demo_users: Option<usize>,
+    pub chaos: Option<&'static str>,
+}
+
+/// The reference server on a free port, with demo data in a fresh database.
+pub struct TestServer {
+    pub base: String,
+    _dir: TempDir,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl TestServer {
+    pub async fn start(setup: Setup) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut config = ServerConfig::new(format!("sqlite://{}", dir.path().join("test.db").display()));
+        config.demo = true;
+        config.demo_users = setup.demo_users.unwrap_or(20);
+        config.static_dir = Some(dist_dir());
+        config.chaos = setup.chaos.map(|spec| spec.parse().expect("chaos spec"));
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("address"));
+        // Built here rather than inside the spawned task: only the serving future must be Send.
+        let router = app(config).await.expect("server starts");
+        let task = tokio::spawn(async move {
+            axum::serve(listener, router).await.expect("server stopped");
+        });
+        let server = TestServer { base, _dir: dir, task };
+        server.wait_until_healthy().await;
+        server
+    }
+
+    async fn wait_until_healthy(&self) {
+        let url = format!("{}/healthz", self.base);
+        for _ in 0..200 {
+            if reqwest::get(&url).await.is_ok_and(|r| r.status().is_success()) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!("server at {} never became healthy", self.base);
+    }
+
+    /// A plain HTTP client acting as the demo owner in the ADOC dialect, to check server state.
+    pub fn owner(&self) -> AdocClient {
+        AdocClient { base: self.base.clone(), access_key: "demo-owner-ak", secret_key: "demo-owner-sk" }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+pub struct AdocClient {
+    base: String,
+    access_key: &'static str,
+    secret_key: &'static str,
+}
+
+impl AdocClient {
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        let response = reqwest::Client::new()
+            .get(format!("{}{path}", self.base))
+            .header("accessKey", self.access_key)
+            .header("secretKey", self.secret_key)
+            .send()
+            .await
+            .expect("request");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+}
+
+/// A headless Chromium session driven through its own chromedriver.
+pub struct Browser {
+    pub client: Client,
+    base: String,
+    _driver: Child,
+    pub downloads: TempDir,
+}
+
+impl Browser {
+    pub async fn open(server: &TestServer) -> Self {
+        Self::open_sized(server, (1280, 900)).await
+    }
+
+    pub async fn open_sized(server: &TestServer, (width, height): (u32, u32)) -> Self {
+        let port = free_port().await;
+        let driver = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("chromedriver (make install-chromium)");
+        let downloads = tempfile::tempdir().expect("downloads dir");
+        let capabilities = json!({
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--no-first-run", "--disable-extensions", format!("--window-size={width},{height}"),
+                ],
+                "prefs": {
+                    "download.default_directory": downloads.path().to_string_lossy(),
+                    "download.prompt_for_download": false,
+                }
+            }
+        });
+        let Value::Object(capabilities) = capabilities else { unreachable!() };
+        let webdriver = format!("http://127.0.0.1:{port}");
+        let mut last_error = None;
+        for _ in 0..100 {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector).capabilities(capabilities.clone()).connect(&webdriver).await {
+                Ok(client) => {
+                    return Browser { client, base: server.base.clone(), _driver: driver, downloads };
+                }
+                Err(error) => last_error = Some(error),
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("no WebDriver session: {last_error:?}");
+    }
+
+    pub async fn visit(&self, path: &str) {
+        self.client.goto(&format!("{}{path}", self.base)).await.expect("navigate");
+    }
+
+    pub async fn path(&self) -> String {
+        let url = self.client.current_url().await.expect("url");
+        match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_string(),
+        }
+    }
+
+    async fn wait_for(&self, xpath: &str, what: &str) -> Element {
+        match self.client.wait().at_most(PATIENCE).for_element(Locator::XPath(xpath)).await {
+            Ok(element) => element,
+            Err(error) => {
+                self.screenshot("failure").await;
+                let body = self.body_text().await;
+                panic!("{what} did not appear ({error}). The page said:\n{body}");
+            }
+        }
+    }
+
+    /// The form control labelled `label`: by `<label for>`, by a wrapping `<label>`, or by
+    /// `aria-label`.
+    pub async fn field(&self, label: &str) -> Element {
+        let text = literal(label);
+        let xpath = format!(
+            "//label[normalize-space()={text}] \
+             | //*[(self::input or self::select or self::textarea) and @aria-label={text}]"
+        );
+        let found = self.wait_for(&xpath, &format!("a field labelled {label:?}")).await;
+        if found.tag_name().await.expect("tag") != "label" {
+            return found;
+        }
+        match found.attr("for").await.expect("attr") {
+            Some(id) => self.client.find(Locator::Id(&id)).await.expect("labelled control"),
+            None => found.find(Locator::XPath(".//input | .//select | .//textarea")).await.expect("control in label"),
+        }
+    }
+
+    pub async fn fill(&self, label: &str, text: &str) {
+        let field = self.field(label).await;
+        field.clear().await.expect("clear");
+        field.send_keys(text).await.expect("type");
+    }
+
+    pub async fn choose(&self, label: &str) {
+        self.field(label).await.click().await.expect("choose");
+    }
+
+    /// The button named `name` (its text or `aria-label`).
+    pub async fn button(&self, name: &str) -> Element {
+        let text = literal(name);
+        let xpath = format!("//button[normalize-space()={text} or @aria-label={text}]");
+        self.wait_for(&xpath, &format!("a button {name:?}")).await
+    }
+
+    pub async fn press(&self, name: &str) {
+        self.button(name).await.click().await.expect("press");
+    }
+
+    pub async fn link(&self, name: &str) -> Element {
+        let text = literal(name);
+        self.wait_for(&format!("//a[normalize-space()={text} or @aria-label={text}]"), &format!("a link {name:?}"))
+            .await
+    }
+
+    /// Waits until some element's text contains `text`, and returns the innermost one.
+    pub async fn see(&self, text: &str) -> Element {
+        let text = literal(text);
+        let xpath = format!("//*[contains(normalize-space(), {text}) and not(*[contains(normalize-space(), {text})])]");
+        self.wait_for(&xpath, &format!("the text {text}")).await
+    }
+
+    /// Waits for an element with `role` whose text contains `text`.
+    pub async fn see_role(&self, role: &str, text: &str) -> Element {
+        let xpath = format!("//*[@role={}][contains(normalize-space(), {})]", literal(role), literal(text));
+        self.wait_for(&xpath, &format!("a {role} saying {text:?}")).await
+    }
+
+    pub async fn body_text(&self) -> String {
+        match self.client.find(Locator::Css("body")).await {
+            Ok(body) => body.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        }
+    }
+
+    /// Saves a PNG of the page to `tests/screenshots/<name>.png`.
+    pub async fn screenshot(&self, name: &str) {
+        let Ok(png) = self.client.screenshot().await else { return };
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/screenshots");
+        let _ = std::fs::create_dir_all(&dir);
+        let _ = std::fs::write(dir.join(format!("{name}.png")), png);
+    }
+
+    /// Connects through the Connect screen, the way a person does.
+    pub async fn connect_adoc(&self, access_key: &str, secret_key: &str) {
+        self.choose("Acceldata ADOC").await;
+        self.fill("Access key", access_key).await;
+        self.fill("Secret key", secret_key).await;
+        self.press("Connect").await;
+    }
+
+    pub async fn connect_td(&self, api_key: &str) {
+        self.choose("Treasure Data").await;
+        self.fill("API key", api_key).await;
+        self.press("Connect").await;
+    }
+}
+
+/// An XPath string literal for any text (XPath 1.0 has no escapes, hence `concat`).
+fn literal(text: &str) -> String {
+    if !text.contains('\'') {
+        format!("'{text}'")
+    } else if !text.contains('"') {
+        format!("\"{text}\"")
+    } else {
+        let parts: Vec<String> = text.split('\'').map(|part| format!("'{part}'")).collect();
+        format!("concat({})", parts.join(", \"'\", "))
+    }
+}
+
+async fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    listener.local_addr().expect("address").port()
+}
