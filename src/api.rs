@@ -4,7 +4,9 @@
 use crate::session::{Connection, Credentials};
 use gloo_net::http::{Headers, RequestBuilder};
 use offboard_engine::client::Client;
-use offboard_engine::http::{encode_form, Body, Clock, LocalBoxFuture, Method, NetworkError, Request, Response, Transport};
+use offboard_engine::http::{
+    Body, Clock, LocalBoxFuture, Method, NetworkError, Request, Response, Transport, encode_form,
+};
 use offboard_engine::platform::Platform;
 use wasm_bindgen::JsCast;
 
@@ -16,7 +18,10 @@ pub type Api = Client<FetchTransport, BrowserClock>;
 /// A client for `connection`, with the engine's default retry policy.
 pub fn client(connection: &Connection) -> Api {
     Client::new(
-        FetchTransport { base_url: connection.base_url.clone(), credentials: connection.credentials.clone() },
+        FetchTransport {
+            base_url: connection.base_url.clone(),
+            credentials: connection.credentials.clone(),
+        },
         BrowserClock,
     )
 }
@@ -42,15 +47,21 @@ impl FetchTransport {
     }
 
     async fn fetch(&self, request: &Request) -> Result<Response, NetworkError> {
-        let network = |error: &dyn std::fmt::Display| NetworkError { detail: error.to_string() };
-        let abort = web_sys::AbortController::new().map_err(|_| network(&"cannot create AbortController"))?;
+        let network = |error: &dyn std::fmt::Display| NetworkError {
+            detail: error.to_string(),
+        };
+        let abort = web_sys::AbortController::new()
+            .map_err(|_| network(&"cannot create AbortController"))?;
         let timer = abort_after(&abort, TIMEOUT_MS);
         let signal = abort.signal();
 
         let headers = Headers::new();
         headers.set("Accept", "application/json");
         match &self.credentials {
-            Credentials::Adoc { access_key, secret_key } => {
+            Credentials::Adoc {
+                access_key,
+                secret_key,
+            } => {
                 headers.set("accessKey", access_key);
                 headers.set("secretKey", secret_key);
             }
@@ -72,16 +83,27 @@ impl FetchTransport {
         let answer = built.send().await;
         drop(timer);
         let answer = answer.map_err(|error| network(&error))?;
-        let retry_after_s = answer.headers().get("retry-after").and_then(|v| v.trim().parse().ok());
+        let retry_after_s = answer
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.trim().parse().ok());
         let content_type = answer.headers().get("content-type");
         let status = answer.status();
         let body = answer.text().await.map_err(|error| network(&error))?;
-        Ok(Response { status, retry_after_s, content_type, body })
+        Ok(Response {
+            status,
+            retry_after_s,
+            content_type,
+            body,
+        })
     }
 }
 
 impl Transport for FetchTransport {
-    fn send<'a>(&'a self, request: &'a Request) -> LocalBoxFuture<'a, Result<Response, NetworkError>> {
+    fn send<'a>(
+        &'a self,
+        request: &'a Request,
+    ) -> LocalBoxFuture<'a, Result<Response, NetworkError>> {
         Box::pin(self.fetch(request))
     }
 }
@@ -135,7 +157,9 @@ impl Clock for BrowserClock {
 
 /// `performance.now()`: monotonic milliseconds.
 pub fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
 }
 
 /// Resolves after `ms` milliseconds.

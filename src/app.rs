@@ -2,15 +2,17 @@
 //! guard that sends people without a connection through Connect and back.
 
 use crate::pages::connect::ConnectPage;
-use crate::session::{use_session, Session};
+use crate::pages::directory::{Directory, DirectoryPage};
+use crate::session::{Session, use_session};
 use leptos::prelude::*;
-use leptos_router::components::{Redirect, Route, Router, Routes, A};
+use leptos_router::components::{A, Redirect, Route, Router, Routes};
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::path;
 
 #[component]
 pub fn App() -> impl IntoView {
     Session::provide();
+    Directory::provide();
     view! {
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
@@ -19,6 +21,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home />
                     <Route path=path!("/connect") view=ConnectPage />
+                    <Route path=path!("/users") view=|| view! { <RequireConnection><DirectoryPage /></RequireConnection> } />
                 </Routes>
             </main>
         </Router>
@@ -75,7 +78,12 @@ pub fn RequireConnection(children: ChildrenFn) -> impl IntoView {
         if session.connection.with(Option::is_some) {
             children().into_any()
         } else {
-            let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+            // The router's `search` comes without its leading `?`.
+            let search = location.search.get_untracked();
+            let here = match search.is_empty() {
+                true => location.pathname.get_untracked(),
+                false => format!("{}?{search}", location.pathname.get_untracked()),
+            };
             let next = offboard_engine::http::encode_component(&here);
             view! { <Redirect path=format!("/connect?next={next}") /> }.into_any()
         }

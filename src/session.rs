@@ -15,8 +15,13 @@ const STORAGE_KEY: &str = "offboard.connection";
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "dialect", rename_all = "lowercase")]
 pub enum Credentials {
-    Adoc { access_key: String, secret_key: String },
-    Td { api_key: String },
+    Adoc {
+        access_key: String,
+        secret_key: String,
+    },
+    Td {
+        api_key: String,
+    },
 }
 
 impl Credentials {
@@ -33,7 +38,9 @@ impl Credentials {
             Credentials::Adoc { access_key, .. } => {
                 vec![("accessKey", access_key.clone()), ("secretKey", mask(""))]
             }
-            Credentials::Td { api_key } => vec![("Authorization", format!("TD1 {}", mask(api_key)))],
+            Credentials::Td { api_key } => {
+                vec![("Authorization", format!("TD1 {}", mask(api_key)))]
+            }
         }
     }
 }
@@ -95,7 +102,10 @@ impl Connection {
 
     /// The base URL's host, for the header chip.
     pub fn host(&self) -> &str {
-        let without_scheme = self.base_url.split_once("://").map_or(self.base_url.as_str(), |(_, rest)| rest);
+        let without_scheme = self
+            .base_url
+            .split_once("://")
+            .map_or(self.base_url.as_str(), |(_, rest)| rest);
         without_scheme.split('/').next().unwrap_or(without_scheme)
     }
 }
@@ -109,7 +119,9 @@ pub struct Session {
 impl Session {
     /// Creates the session, restoring a remembered connection from this tab's storage.
     pub fn provide() -> Self {
-        let session = Session { connection: RwSignal::new(load_remembered()) };
+        let session = Session {
+            connection: RwSignal::new(load_remembered()),
+        };
         provide_context(session);
         session
     }

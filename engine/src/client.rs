@@ -22,19 +22,32 @@ pub struct RetryPolicy {
 
 impl Default for RetryPolicy {
     fn default() -> Self {
-        Self { max_attempts: 5, base_ms: 250.0, cap_ms: 8_000.0, max_retry_after_ms: 60_000.0 }
+        Self {
+            max_attempts: 5,
+            base_ms: 250.0,
+            cap_ms: 8_000.0,
+            max_retry_after_ms: 60_000.0,
+        }
     }
 }
 
 impl RetryPolicy {
     /// Never retry: for calls whose repetition is not safe, and for tests.
     pub fn none() -> Self {
-        Self { max_attempts: 1, ..Self::default() }
+        Self {
+            max_attempts: 1,
+            ..Self::default()
+        }
     }
 
     /// The wait after `failed_attempts` failures (1 for the first), given the server's
     /// `Retry-After` and a random number in `[0, 1)`. `None` means: give up.
-    pub fn delay_ms(&self, failed_attempts: u32, retry_after_s: Option<f64>, random: f64) -> Option<f64> {
+    pub fn delay_ms(
+        &self,
+        failed_attempts: u32,
+        retry_after_s: Option<f64>,
+        random: f64,
+    ) -> Option<f64> {
         if failed_attempts >= self.max_attempts {
             return None;
         }
@@ -66,7 +79,11 @@ pub struct Client<T, C> {
 
 impl<T: Transport, C: Clock> Client<T, C> {
     pub fn new(transport: T, clock: C) -> Self {
-        Self { transport, clock, retry: RetryPolicy::default() }
+        Self {
+            transport,
+            clock,
+            retry: RetryPolicy::default(),
+        }
     }
 
     pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
@@ -86,12 +103,16 @@ impl<T: Transport, C: Clock> Client<T, C> {
             attempts += 1;
             let (result, retry_after_s) = match self.transport.send(request).await {
                 Ok(response) if (200..300).contains(&response.status) => (Ok(response), None),
-                Ok(response) => (Err(ApiError::from_response(&response)), response.retry_after_s),
+                Ok(response) => (
+                    Err(ApiError::from_response(&response)),
+                    response.retry_after_s,
+                ),
                 Err(network) => (Err(ApiError::from(network)), None),
             };
             let retry_in = match &result {
                 Err(error) if error.is_transient() => {
-                    self.retry.delay_ms(attempts, retry_after_s, self.clock.random())
+                    self.retry
+                        .delay_ms(attempts, retry_after_s, self.clock.random())
                 }
                 _ => None,
             };
@@ -99,7 +120,11 @@ impl<T: Transport, C: Clock> Client<T, C> {
                 Some(wait) => self.clock.sleep(wait.round() as u64).await,
                 None => {
                     let elapsed_ms = self.clock.now_ms() - started;
-                    return Sent { result, attempts, elapsed_ms };
+                    return Sent {
+                        result,
+                        attempts,
+                        elapsed_ms,
+                    };
                 }
             }
         }
@@ -158,14 +183,22 @@ pub(crate) mod tests {
     pub(crate) struct Scripted(pub RefCell<VecDeque<Result<Response, NetworkError>>>);
 
     impl Transport for Scripted {
-        fn send<'a>(&'a self, _: &'a Request) -> LocalBoxFuture<'a, Result<Response, NetworkError>> {
+        fn send<'a>(
+            &'a self,
+            _: &'a Request,
+        ) -> LocalBoxFuture<'a, Result<Response, NetworkError>> {
             let next = self.0.borrow_mut().pop_front().expect("script ran out");
             Box::pin(async move { next })
         }
     }
 
     pub(crate) fn answer(status: u16, body: &str) -> Result<Response, NetworkError> {
-        Ok(Response { status, retry_after_s: None, content_type: None, body: body.into() })
+        Ok(Response {
+            status,
+            retry_after_s: None,
+            content_type: None,
+            body: body.into(),
+        })
     }
 
     fn client(script: Vec<Result<Response, NetworkError>>) -> Client<Scripted, FakeClock> {
@@ -178,7 +211,14 @@ pub(crate) mod tests {
         assert_eq!(policy.delay_ms(1, None, 1.0), Some(250.0));
         assert_eq!(policy.delay_ms(2, None, 1.0), Some(500.0));
         assert_eq!(policy.delay_ms(4, None, 0.5), Some(1000.0));
-        assert_eq!(RetryPolicy { max_attempts: 20, ..policy }.delay_ms(12, None, 1.0), Some(8000.0));
+        assert_eq!(
+            RetryPolicy {
+                max_attempts: 20,
+                ..policy
+            }
+            .delay_ms(12, None, 1.0),
+            Some(8000.0)
+        );
         assert_eq!(policy.delay_ms(1, Some(2.0), 0.1), Some(2000.0));
         assert_eq!(policy.delay_ms(1, Some(600.0), 0.1), None);
         assert_eq!(policy.delay_ms(5, None, 0.1), None);
@@ -189,7 +229,9 @@ pub(crate) mod tests {
         let mut limited = answer(429, "{}").unwrap();
         limited.retry_after_s = Some(1.0);
         let client = client(vec![
-            Err(NetworkError { detail: "reset".into() }),
+            Err(NetworkError {
+                detail: "reset".into(),
+            }),
             Ok(limited),
             answer(503, "{}"),
             answer(200, r#"{"ok":true}"#),
@@ -207,7 +249,12 @@ pub(crate) mod tests {
         let client = client(vec![answer(404, r#"{"message":"no such key"}"#)]);
         let sent = futures_lite_block_on(client.send(&Request::get("/x")));
         assert_eq!(sent.attempts, 1);
-        assert_eq!(sent.result, Err(ApiError::NotFound { message: "no such key".into() }));
+        assert_eq!(
+            sent.result,
+            Err(ApiError::NotFound {
+                message: "no such key".into()
+            })
+        );
     }
 
     #[test]

@@ -51,7 +51,10 @@ impl ApiError {
 
     /// A successful status whose body is not JSON: most likely not an admin API at all.
     pub fn not_json(response: &Response) -> Self {
-        ApiError::NotJson { status: response.status, excerpt: excerpt(&response.body) }
+        ApiError::NotJson {
+            status: response.status,
+            excerpt: excerpt(&response.body),
+        }
     }
 
     pub fn status(&self) -> Option<u16> {
@@ -79,12 +82,16 @@ impl ApiError {
     /// What went wrong and what to do, in words for someone who is not an API expert.
     pub fn plain_words(&self) -> String {
         match self {
-            ApiError::Unreachable { .. } => "The platform could not be reached. Check the address, \
+            ApiError::Unreachable { .. } => {
+                "The platform could not be reached. Check the address, \
                 that the server is running, and that it allows this console's address (CORS)."
-                .into(),
-            ApiError::Unauthorized { .. } => "The platform did not accept these credentials. Check \
+                    .into()
+            }
+            ApiError::Unauthorized { .. } => {
+                "The platform did not accept these credentials. Check \
                 the key (and secret), and that its user is still enabled."
-                .into(),
+                    .into()
+            }
             ApiError::WriteOnlyKey { .. } => "This is a write-only API key: it cannot call admin \
                 endpoints. Use a master key of an administrator."
                 .into(),
@@ -112,18 +119,26 @@ impl ApiError {
 
 impl From<NetworkError> for ApiError {
     fn from(error: NetworkError) -> Self {
-        ApiError::Unreachable { detail: error.detail }
+        ApiError::Unreachable {
+            detail: error.detail,
+        }
     }
 }
 
 impl From<serde_json::Error> for ApiError {
     fn from(error: serde_json::Error) -> Self {
-        ApiError::Shape { detail: error.to_string() }
+        ApiError::Shape {
+            detail: error.to_string(),
+        }
     }
 }
 
 fn with_reason(summary: &str, message: &str) -> String {
-    if message.is_empty() { summary.to_string() } else { format!("{summary} {message}") }
+    if message.is_empty() {
+        summary.to_string()
+    } else {
+        format!("{summary} {message}")
+    }
 }
 
 /// The server's own explanation: `message`, else `error`, else the body's first characters.
@@ -152,7 +167,12 @@ mod tests {
     use super::*;
 
     fn response(status: u16, body: &str) -> Response {
-        Response { status, retry_after_s: None, content_type: None, body: body.into() }
+        Response {
+            status,
+            retry_after_s: None,
+            content_type: None,
+            body: body.into(),
+        }
     }
 
     #[test]
@@ -160,7 +180,9 @@ mod tests {
         let td = r#"{"error":"Forbidden","message":"admins can delete restricted users only","status_code":403}"#;
         assert_eq!(
             ApiError::from_response(&response(403, td)),
-            ApiError::Forbidden { message: "admins can delete restricted users only".into() }
+            ApiError::Forbidden {
+                message: "admins can delete restricted users only".into()
+            }
         );
         let spring = r#"{"status":401,"error":"Unauthorized","message":"unknown access key"}"#;
         assert!(matches!(
@@ -183,7 +205,12 @@ mod tests {
 
     #[test]
     fn only_network_429_and_5xx_are_transient() {
-        assert!(ApiError::Unreachable { detail: String::new() }.is_transient());
+        assert!(
+            ApiError::Unreachable {
+                detail: String::new()
+            }
+            .is_transient()
+        );
         assert!(ApiError::from_response(&response(429, "")).is_transient());
         assert!(ApiError::from_response(&response(502, "")).is_transient());
         assert!(!ApiError::from_response(&response(404, "")).is_transient());
@@ -193,7 +220,9 @@ mod tests {
     #[test]
     fn long_bodies_are_cut() {
         let error = ApiError::not_json(&response(200, &"x".repeat(500)));
-        let ApiError::NotJson { excerpt, .. } = error else { panic!() };
+        let ApiError::NotJson { excerpt, .. } = error else {
+            panic!()
+        };
         assert_eq!(excerpt.chars().count(), 201);
     }
 }

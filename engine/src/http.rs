@@ -68,7 +68,11 @@ impl Request {
     }
 
     pub fn new(method: Method, path: impl Into<String>, body: Body) -> Self {
-        Self { method, path: path.into(), body }
+        Self {
+            method,
+            path: path.into(),
+            body,
+        }
     }
 
     /// `"DELETE /admin/api/users/api-keys/AK-abc123"`: how calls are named on screen and in reports.
@@ -103,7 +107,10 @@ pub struct NetworkError {
 
 /// Sends requests to one platform with the connection's credentials.
 pub trait Transport {
-    fn send<'a>(&'a self, request: &'a Request) -> LocalBoxFuture<'a, Result<Response, NetworkError>>;
+    fn send<'a>(
+        &'a self,
+        request: &'a Request,
+    ) -> LocalBoxFuture<'a, Result<Response, NetworkError>>;
 }
 
 /// Time and chance, injected so the engine runs the same in a browser, natively and in tests.
@@ -159,13 +166,23 @@ mod tests {
 
     #[test]
     fn components_are_encoded_but_emails_stay_readable() {
-        assert_eq!(encode_component("first.last@company.com"), "first.last@company.com");
+        assert_eq!(
+            encode_component("first.last@company.com"),
+            "first.last@company.com"
+        );
         assert_eq!(encode_component("a b/c?d"), "a%20b%2Fc%3Fd");
     }
 
     #[test]
     fn query_skips_absent_values() {
-        let path = with_query("/x", &[("first", Some("0".into())), ("q", None), ("s", Some("a b".into()))]);
+        let path = with_query(
+            "/x",
+            &[
+                ("first", Some("0".into())),
+                ("q", None),
+                ("s", Some("a b".into())),
+            ],
+        );
         assert_eq!(path, "/x?first=0&s=a%20b");
         assert_eq!(with_query("/x", &[("q", None)]), "/x");
     }
@@ -179,7 +196,11 @@ mod tests {
         );
         assert_eq!(request.line(), "PUT /admin/api/users/user-123");
         assert!(request.body_text().contains("\"enabled\": false"));
-        let form = Request::new(Method::Post, "/v3/x", Body::Form(vec![("apikey".into(), "1/ab".into())]));
+        let form = Request::new(
+            Method::Post,
+            "/v3/x",
+            Body::Form(vec![("apikey".into(), "1/ab".into())]),
+        );
         assert_eq!(form.body_text(), "apikey=1%2Fab");
     }
 }

@@ -66,7 +66,9 @@ pub fn ids(values: &[Value], id_keys: &[&str]) -> Vec<String> {
 
 /// A Keycloak-style attribute map: each value a list of strings, or a single string.
 pub fn attributes(value: Option<&Value>) -> BTreeMap<String, Vec<String>> {
-    let Some(Value::Object(map)) = value else { return BTreeMap::new() };
+    let Some(Value::Object(map)) = value else {
+        return BTreeMap::new();
+    };
     map.iter()
         .map(|(key, raw)| {
             let values = match raw {
@@ -92,7 +94,10 @@ pub fn attributes_value(attributes: &BTreeMap<String, Vec<String>>) -> Value {
     let map: Map<String, Value> = attributes
         .iter()
         .map(|(key, values)| {
-            (key.clone(), Value::Array(values.iter().cloned().map(Value::String).collect()))
+            (
+                key.clone(),
+                Value::Array(values.iter().cloned().map(Value::String).collect()),
+            )
         })
         .collect();
     Value::Object(map)
@@ -123,8 +128,13 @@ mod tests {
 
     #[test]
     fn attributes_round_trip_and_accept_single_values() {
-        let attrs = attributes(Some(&json!({"status": ["OFFBOARDED"], "location": "Berlin"})));
+        let attrs = attributes(Some(
+            &json!({"status": ["OFFBOARDED"], "location": "Berlin"}),
+        ));
         assert_eq!(attrs["location"], vec!["Berlin"]);
-        assert_eq!(attributes_value(&attrs), json!({"location": ["Berlin"], "status": ["OFFBOARDED"]}));
+        assert_eq!(
+            attributes_value(&attrs),
+            json!({"location": ["Berlin"], "status": ["OFFBOARDED"]})
+        );
     }
 }

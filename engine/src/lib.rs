@@ -12,3 +12,4 @@ pub mod lenient;
 pub mod model;
 pub mod platform;
 pub mod policy;
+pub mod snapshot;

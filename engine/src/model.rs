@@ -40,6 +40,7 @@ impl Dialect {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct User {
     /// ADOC `userId`; TD's numeric `id` written out.
     pub id: String,
@@ -86,7 +87,9 @@ pub const OFFBOARDED: &str = "OFFBOARDED";
 
 impl User {
     pub fn is_offboarded(&self) -> bool {
-        self.attributes.get("status").is_some_and(|values| values.iter().any(|v| v == OFFBOARDED))
+        self.attributes
+            .get("status")
+            .is_some_and(|values| values.iter().any(|v| v == OFFBOARDED))
     }
 
     /// Offboarded beats disabled beats SCIM-managed: the most important fact first.
@@ -157,6 +160,7 @@ impl KeyType {
 
 /// An API key as listed: its public id, never its secret.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ApiKey {
     pub id: String,
     pub key_type: KeyType,
@@ -166,6 +170,7 @@ pub struct ApiKey {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Group {
     pub id: String,
     pub name: String,
@@ -175,6 +180,7 @@ pub struct Group {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Role {
     pub id: String,
     pub name: String,
@@ -184,6 +190,7 @@ pub struct Role {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Permission {
     pub name: String,
     /// The role that grants it, where the platform says.
@@ -191,6 +198,7 @@ pub struct Permission {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Pipeline {
     pub uid: String,
     pub name: String,
@@ -215,16 +223,30 @@ mod tests {
         if let Some(status) = status {
             attributes.insert("status".to_string(), vec![status.to_string()]);
         }
-        User { enabled, attributes, scim_managed: scim, ..User::default() }
+        User {
+            enabled,
+            attributes,
+            scim_managed: scim,
+            ..User::default()
+        }
     }
 
     #[test]
     fn status_puts_the_most_important_fact_first() {
         assert_eq!(user(Some(true), None, false).status(), UserStatus::Enabled);
         assert_eq!(user(None, None, false).status(), UserStatus::Enabled);
-        assert_eq!(user(Some(false), None, false).status(), UserStatus::Disabled);
-        assert_eq!(user(Some(false), Some(OFFBOARDED), true).status(), UserStatus::Offboarded);
-        assert_eq!(user(Some(true), None, true).status(), UserStatus::ScimManaged);
+        assert_eq!(
+            user(Some(false), None, false).status(),
+            UserStatus::Disabled
+        );
+        assert_eq!(
+            user(Some(false), Some(OFFBOARDED), true).status(),
+            UserStatus::Offboarded
+        );
+        assert_eq!(
+            user(Some(true), None, true).status(),
+            UserStatus::ScimManaged
+        );
     }
 
     #[test]

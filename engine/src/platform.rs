@@ -75,11 +75,23 @@ impl<'a, T: Transport, C: Clock> Platform<'a, T, C> {
     /// so a working admin key still connects, just without a name.
     pub async fn who_am_i(&self) -> Result<Option<User>, ConnectError> {
         let answer = match self.dialect {
-            Dialect::Adoc => self.client.value(&adoc::current_user()).await.and_then(|v| adoc::parse_user(&v)),
-            Dialect::Td => self.client.value(&td::show_caller()).await.and_then(|v| td::parse_user(&v)),
+            Dialect::Adoc => self
+                .client
+                .value(&adoc::current_user())
+                .await
+                .and_then(|v| adoc::parse_user(&v)),
+            Dialect::Td => self
+                .client
+                .value(&td::show_caller())
+                .await
+                .and_then(|v| td::parse_user(&v)),
         };
         match answer {
-            Ok(user) if user.account_role.is_some_and(|role| !role.is_administrator()) => {
+            Ok(user)
+                if user
+                    .account_role
+                    .is_some_and(|role| !role.is_administrator()) =>
+            {
                 Err(ConnectError::NotAdministrator { user })
             }
             Ok(user) => Ok(Some(user)),
@@ -92,10 +104,17 @@ impl<'a, T: Transport, C: Clock> Platform<'a, T, C> {
     }
 
     /// One page of the directory (ADOC pages; TD returns everyone on page 0).
-    pub async fn users_page(&self, first: u64, search: Option<&str>) -> Result<(Vec<User>, Option<u64>), ApiError> {
+    pub async fn users_page(
+        &self,
+        first: u64,
+        search: Option<&str>,
+    ) -> Result<(Vec<User>, Option<u64>), ApiError> {
         match self.dialect {
             Dialect::Adoc => {
-                let value = self.client.value(&adoc::list_users(first, adoc::USERS_PAGE, search)).await?;
+                let value = self
+                    .client
+                    .value(&adoc::list_users(first, adoc::USERS_PAGE, search))
+                    .await?;
                 let page = adoc::parse_users_page(&value)?;
                 Ok((page.items, page.total))
             }
@@ -111,11 +130,15 @@ impl<'a, T: Transport, C: Clock> Platform<'a, T, C> {
     /// single-user endpoint, so the list is searched.
     pub async fn user(&self, reference: &str) -> Result<User, ApiError> {
         match self.dialect {
-            Dialect::Adoc => adoc::parse_user(&self.client.value(&adoc::get_user(reference)).await?),
+            Dialect::Adoc => {
+                adoc::parse_user(&self.client.value(&adoc::get_user(reference)).await?)
+            }
             Dialect::Td => td::parse_users(&self.client.value(&td::list_users()).await?)?
                 .into_iter()
                 .find(|user| user.email.eq_ignore_ascii_case(reference) || user.id == reference)
-                .ok_or_else(|| ApiError::NotFound { message: format!("no user {reference}") }),
+                .ok_or_else(|| ApiError::NotFound {
+                    message: format!("no user {reference}"),
+                }),
         }
     }
 
@@ -129,7 +152,9 @@ impl<'a, T: Transport, C: Clock> Platform<'a, T, C> {
         users
             .into_iter()
             .find(|user| user.email.eq_ignore_ascii_case(needle))
-            .ok_or_else(|| ApiError::NotFound { message: format!("no user with email {needle}") })
+            .ok_or_else(|| ApiError::NotFound {
+                message: format!("no user with email {needle}"),
+            })
     }
 
     /// Every API key of the user, walking all pages.
@@ -142,7 +167,8 @@ impl<'a, T: Transport, C: Clock> Platform<'a, T, C> {
                 loop {
                     let request = adoc::list_keys(&user.id, page, adoc::KEYS_PAGE);
                     let parsed = adoc::parse_keys_page(&self.client.value(&request).await?)?;
-                    let more = has_next_page(page, adoc::KEYS_PAGE, parsed.items.len(), parsed.total);
+                    let more =
+                        has_next_page(page, adoc::KEYS_PAGE, parsed.items.len(), parsed.total);
                     keys.extend(parsed.items);
                     if !more {
                         return Ok(keys);
@@ -170,14 +196,21 @@ impl<'a, T: Transport, C: Clock> Platform<'a, T, C> {
 
     pub async fn pipelines(&self, user: &User) -> Result<Vec<Pipeline>, ApiError> {
         self.adoc_only(Section::Pipelines)?;
-        adoc::parse_pipelines(&self.client.value(&adoc::pipelines_owned_by(&user.email)).await?)
+        adoc::parse_pipelines(
+            &self
+                .client
+                .value(&adoc::pipelines_owned_by(&user.email))
+                .await?,
+        )
     }
 
     fn adoc_only(&self, section: Section) -> Result<(), ApiError> {
         if self.offers(section) {
             Ok(())
         } else {
-            Err(ApiError::Shape { detail: format!("{} has no {section:?}", self.dialect.label()) })
+            Err(ApiError::Shape {
+                detail: format!("{} has no {section:?}", self.dialect.label()),
+            })
         }
     }
 }
@@ -185,7 +218,7 @@ impl<'a, T: Transport, C: Clock> Platform<'a, T, C> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::client::tests::{answer, futures_lite_block_on as block_on, FakeClock, Scripted};
+    use crate::client::tests::{FakeClock, Scripted, answer, futures_lite_block_on as block_on};
     use crate::http::{LocalBoxFuture, NetworkError, Request, Response};
     use std::cell::RefCell;
 
@@ -196,52 +229,105 @@ mod tests {
     }
 
     impl Transport for Routes {
-        fn send<'a>(&'a self, request: &'a Request) -> LocalBoxFuture<'a, Result<Response, NetworkError>> {
+        fn send<'a>(
+            &'a self,
+            request: &'a Request,
+        ) -> LocalBoxFuture<'a, Result<Response, NetworkError>> {
             self.asked.borrow_mut().push(request.line());
-            let found = self.routes.iter().find(|(line, _, _)| *line == request.line());
+            let found = self
+                .routes
+                .iter()
+                .find(|(line, _, _)| *line == request.line());
             let (status, body) = found.map_or((404, "{}"), |(_, status, body)| (*status, *body));
             Box::pin(async move { answer(status, body) })
         }
     }
 
     fn routes(routes: Vec<(&'static str, u16, &'static str)>) -> Client<Routes, FakeClock> {
-        Client::new(Routes { routes, asked: RefCell::new(vec![]) }, FakeClock::default())
+        Client::new(
+            Routes {
+                routes,
+                asked: RefCell::new(vec![]),
+            },
+            FakeClock::default(),
+        )
     }
 
     #[test]
     fn td_identity_comes_from_show_and_restricted_users_are_refused() {
-        let owner = routes(vec![("GET /v3/user/show", 200, r#"{"id":1,"email":"owner@company.com","name":"Olivia Owner","account_owner":true}"#)]);
-        let user = block_on(Platform::new(&owner, Dialect::Td).who_am_i()).unwrap().unwrap();
+        let owner = routes(vec![(
+            "GET /v3/user/show",
+            200,
+            r#"{"id":1,"email":"owner@company.com","name":"Olivia Owner","account_owner":true}"#,
+        )]);
+        let user = block_on(Platform::new(&owner, Dialect::Td).who_am_i())
+            .unwrap()
+            .unwrap();
         assert_eq!(user.account_role, Some(AccountRole::Owner));
 
-        let restricted = routes(vec![("GET /v3/user/show", 200, r#"{"id":3,"email":"first.last@company.com"}"#)]);
+        let restricted = routes(vec![(
+            "GET /v3/user/show",
+            200,
+            r#"{"id":3,"email":"first.last@company.com"}"#,
+        )]);
         let error = block_on(Platform::new(&restricted, Dialect::Td).who_am_i()).unwrap_err();
-        assert!(error.plain_words().contains("first.last@company.com is a restricted user"));
+        assert!(
+            error
+                .plain_words()
+                .contains("first.last@company.com is a restricted user")
+        );
     }
 
     #[test]
     fn adoc_without_a_who_am_i_falls_back_to_an_admin_call() {
         let client = routes(vec![("GET /admin/api/users/count", 200, r#"{"count":4}"#)]);
-        assert_eq!(block_on(Platform::new(&client, Dialect::Adoc).who_am_i()), Ok(None));
-        let refused = routes(vec![("GET /admin/api/users/current", 401, r#"{"message":"unknown key"}"#)]);
+        assert_eq!(
+            block_on(Platform::new(&client, Dialect::Adoc).who_am_i()),
+            Ok(None)
+        );
+        let refused = routes(vec![(
+            "GET /admin/api/users/current",
+            401,
+            r#"{"message":"unknown key"}"#,
+        )]);
         let error = block_on(Platform::new(&refused, Dialect::Adoc).who_am_i()).unwrap_err();
-        assert!(matches!(error, ConnectError::Api(ApiError::Unauthorized { .. })));
+        assert!(matches!(
+            error,
+            ConnectError::Api(ApiError::Unauthorized { .. })
+        ));
     }
 
     #[test]
     fn keys_walk_every_page() {
         let client = routes(vec![
-            ("GET /admin/api/users/u/api-keys?page=0&size=100", 200, r#"{"data":[{"accessKey":"a"}],"meta":{"total":101}}"#),
-            ("GET /admin/api/users/u/api-keys?page=1&size=100", 200, r#"{"data":[{"accessKey":"b"}],"meta":{"total":101}}"#),
+            (
+                "GET /admin/api/users/u/api-keys?page=0&size=100",
+                200,
+                r#"{"data":[{"accessKey":"a"}],"meta":{"total":101}}"#,
+            ),
+            (
+                "GET /admin/api/users/u/api-keys?page=1&size=100",
+                200,
+                r#"{"data":[{"accessKey":"b"}],"meta":{"total":101}}"#,
+            ),
         ]);
-        let user = User { id: "u".into(), ..User::default() };
+        let user = User {
+            id: "u".into(),
+            ..User::default()
+        };
         let keys = block_on(Platform::new(&client, Dialect::Adoc).keys(&user)).unwrap();
-        assert_eq!(keys.iter().map(|k| k.id.as_str()).collect::<Vec<_>>(), vec!["a", "b"]);
+        assert_eq!(
+            keys.iter().map(|k| k.id.as_str()).collect::<Vec<_>>(),
+            vec!["a", "b"]
+        );
     }
 
     #[test]
     fn td_has_no_groups_and_says_so_without_calling() {
-        let client = Client::new(Scripted(RefCell::new(Default::default())), FakeClock::default());
+        let client = Client::new(
+            Scripted(RefCell::new(Default::default())),
+            FakeClock::default(),
+        );
         let platform = Platform::new(&client, Dialect::Td);
         assert!(!platform.offers(Section::Groups));
         assert!(block_on(platform.groups(&User::default())).is_err());
@@ -254,7 +340,9 @@ mod tests {
             200,
             r#"{"users":[{"userId":"user-123","email":"first.last@company.com"}]}"#,
         )]);
-        let user = block_on(Platform::new(&client, Dialect::Adoc).find_user("first.last@company.com")).unwrap();
+        let user =
+            block_on(Platform::new(&client, Dialect::Adoc).find_user("first.last@company.com"))
+                .unwrap();
         assert_eq!(user.id, "user-123");
     }
 }

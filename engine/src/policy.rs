@@ -117,14 +117,23 @@ mod tests {
     #[test]
     fn owner_changes_admins_and_restricted_users() {
         let owner = party("o", AccountRole::Owner);
-        assert_eq!(may_take_access(owner, party("a", AccountRole::Admin)), Ok(()));
-        assert_eq!(may_take_access(owner, party("r", AccountRole::Restricted)), Ok(()));
+        assert_eq!(
+            may_take_access(owner, party("a", AccountRole::Admin)),
+            Ok(())
+        );
+        assert_eq!(
+            may_take_access(owner, party("r", AccountRole::Restricted)),
+            Ok(())
+        );
     }
 
     #[test]
     fn admin_changes_restricted_users_only() {
         let admin = party("a", AccountRole::Admin);
-        assert_eq!(may_take_access(admin, party("r", AccountRole::Restricted)), Ok(()));
+        assert_eq!(
+            may_take_access(admin, party("r", AccountRole::Restricted)),
+            Ok(())
+        );
         assert_eq!(
             may_take_access(admin, party("a2", AccountRole::Admin)),
             Err(Refusal::AdminOnAdmin)
@@ -138,7 +147,10 @@ mod tests {
     #[test]
     fn nobody_changes_themselves() {
         for role in [AccountRole::Owner, AccountRole::Admin] {
-            assert_eq!(may_take_access(party("x", role), party("x", role)), Err(Refusal::OwnAccount));
+            assert_eq!(
+                may_take_access(party("x", role), party("x", role)),
+                Err(Refusal::OwnAccount)
+            );
         }
     }
 
@@ -153,9 +165,15 @@ mod tests {
 
     #[test]
     fn roles_parse_from_wire_words() {
-        assert_eq!(AccountRole::parse("Administrator"), Some(AccountRole::Admin));
+        assert_eq!(
+            AccountRole::parse("Administrator"),
+            Some(AccountRole::Admin)
+        );
         assert_eq!(AccountRole::parse("owner"), Some(AccountRole::Owner));
-        assert_eq!(AccountRole::parse("restricted"), Some(AccountRole::Restricted));
+        assert_eq!(
+            AccountRole::parse("restricted"),
+            Some(AccountRole::Restricted)
+        );
         assert_eq!(AccountRole::parse("root"), None);
     }
 }

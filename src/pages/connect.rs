@@ -3,7 +3,7 @@
 
 use crate::api;
 use crate::components::error_notice::ErrorNotice;
-use crate::session::{use_session, Connection, Credentials, Identity};
+use crate::session::{Connection, Credentials, Identity, use_session};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use offboard_engine::model::Dialect;
@@ -48,8 +48,13 @@ pub fn ConnectPage() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(connection)) = connect.value().get() {
             session.connect(connection);
-            let next = query.with_untracked(|q| q.get("next")).filter(|next| next.starts_with('/'));
-            navigate(&next.unwrap_or_else(|| "/users".to_string()), Default::default());
+            let next = query
+                .with_untracked(|q| q.get("next"))
+                .filter(|next| next.starts_with('/'));
+            navigate(
+                &next.unwrap_or_else(|| "/users".to_string()),
+                Default::default(),
+            );
         }
     });
 
@@ -60,17 +65,25 @@ pub fn ConnectPage() -> impl IntoView {
                 access_key: access_key.get_untracked().trim().to_string(),
                 secret_key: secret_key.get_untracked().trim().to_string(),
             },
-            Dialect::Td => Credentials::Td { api_key: api_key.get_untracked().trim().to_string() },
+            Dialect::Td => Credentials::Td {
+                api_key: api_key.get_untracked().trim().to_string(),
+            },
         };
         connect.dispatch(Attempt {
-            base_url: base_url.get_untracked().trim().trim_end_matches('/').to_string(),
+            base_url: base_url
+                .get_untracked()
+                .trim()
+                .trim_end_matches('/')
+                .to_string(),
             credentials,
             remember: remember.get_untracked(),
         });
     };
 
     let failure = move || match connect.value().get() {
-        Some(Err(Failure::Form(message))) => Some(view! { <ErrorNotice summary=message /> }.into_any()),
+        Some(Err(Failure::Form(message))) => {
+            Some(view! { <ErrorNotice summary=message /> }.into_any())
+        }
         Some(Err(Failure::Platform(error))) => {
             let detail = match &error {
                 ConnectError::Api(api) => Some(api.to_string()),
@@ -172,11 +185,15 @@ async fn check(attempt: Attempt) -> Result<Connection, Failure> {
 
 fn validate(attempt: &Attempt) -> Result<(), String> {
     let url = &attempt.base_url;
-    if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() <= "https://".len() {
+    if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() <= "https://".len()
+    {
         return Err("Enter the base URL with its scheme, e.g. https://acme.acceldata.app".into());
     }
     match &attempt.credentials {
-        Credentials::Adoc { access_key, secret_key } if access_key.is_empty() || secret_key.is_empty() => {
+        Credentials::Adoc {
+            access_key,
+            secret_key,
+        } if access_key.is_empty() || secret_key.is_empty() => {
             Err("Enter both the access key and the secret key.".into())
         }
         Credentials::Td { api_key } if api_key.is_empty() => Err("Enter the API key.".into()),
@@ -185,5 +202,7 @@ fn validate(attempt: &Attempt) -> Result<(), String> {
 }
 
 fn this_origin() -> String {
-    web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
 }

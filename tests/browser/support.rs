@@ -2,8 +2,8 @@
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
-use offboard_server::{app, ServerConfig};
-use serde_json::{json, Value};
+use offboard_server::{ServerConfig, app};
+use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tempfile::TempDir;
@@ -41,7 +41,8 @@ pub struct TestServer {
 impl TestServer {
     pub async fn start(setup: Setup) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let mut config = ServerConfig::new(format!("sqlite://{}", dir.path().join("test.db").display()));
+        let mut config =
+            ServerConfig::new(format!("sqlite://{}", dir.path().join("test.db").display()));
         config.demo = true;
         config.demo_users = setup.demo_users.unwrap_or(20);
         config.static_dir = Some(dist_dir());
@@ -53,7 +54,11 @@ impl TestServer {
         let task = tokio::spawn(async move {
             axum::serve(listener, router).await.expect("server stopped");
         });
-        let server = TestServer { base, _dir: dir, task };
+        let server = TestServer {
+            base,
+            _dir: dir,
+            task,
+        };
         server.wait_until_healthy().await;
         server
     }
@@ -61,7 +66,10 @@ impl TestServer {
     async fn wait_until_healthy(&self) {
         let url = format!("{}/healthz", self.base);
         for _ in 0..200 {
-            if reqwest::get(&url).await.is_ok_and(|r| r.status().is_success()) {
+            if reqwest::get(&url)
+                .await
+                .is_ok_and(|r| r.status().is_success())
+            {
                 return;
             }
             tokio::time::sleep(Duration::from_millis(25)).await;
@@ -71,7 +79,11 @@ impl TestServer {
 
     /// A plain HTTP client acting as the demo owner in the ADOC dialect, to check server state.
     pub fn owner(&self) -> AdocClient {
-        AdocClient { base: self.base.clone(), access_key: "demo-owner-ak", secret_key: "demo-owner-sk" }
+        AdocClient {
+            base: self.base.clone(),
+            access_key: "demo-owner-ak",
+            secret_key: "demo-owner-sk",
+        }
     }
 }
 
@@ -138,14 +150,25 @@ impl Browser {
                 }
             }
         });
-        let Value::Object(capabilities) = capabilities else { unreachable!() };
+        let Value::Object(capabilities) = capabilities else {
+            unreachable!()
+        };
         let webdriver = format!("http://127.0.0.1:{port}");
         let mut last_error = None;
         for _ in 0..100 {
             let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-            match ClientBuilder::new(connector).capabilities(capabilities.clone()).connect(&webdriver).await {
+            match ClientBuilder::new(connector)
+                .capabilities(capabilities.clone())
+                .connect(&webdriver)
+                .await
+            {
                 Ok(client) => {
-                    return Browser { client, base: server.base.clone(), _driver: driver, downloads };
+                    return Browser {
+                        client,
+                        base: server.base.clone(),
+                        _driver: driver,
+                        downloads,
+                    };
                 }
                 Err(error) => last_error = Some(error),
             }
@@ -155,7 +178,10 @@ impl Browser {
     }
 
     pub async fn visit(&self, path: &str) {
-        self.client.goto(&format!("{}{path}", self.base)).await.expect("navigate");
+        self.client
+            .goto(&format!("{}{path}", self.base))
+            .await
+            .expect("navigate");
     }
 
     pub async fn path(&self) -> String {
@@ -167,7 +193,13 @@ impl Browser {
     }
 
     async fn wait_for(&self, xpath: &str, what: &str) -> Element {
-        match self.client.wait().at_most(PATIENCE).for_element(Locator::XPath(xpath)).await {
+        match self
+            .client
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::XPath(xpath))
+            .await
+        {
             Ok(element) => element,
             Err(error) => {
                 self.screenshot("failure").await;
@@ -185,20 +217,34 @@ impl Browser {
             "//label[normalize-space()={text}] \
              | //*[(self::input or self::select or self::textarea) and @aria-label={text}]"
         );
-        let found = self.wait_for(&xpath, &format!("a field labelled {label:?}")).await;
+        let found = self
+            .wait_for(&xpath, &format!("a field labelled {label:?}"))
+            .await;
         if found.tag_name().await.expect("tag") != "label" {
             return found;
         }
         match found.attr("for").await.expect("attr") {
-            Some(id) => self.client.find(Locator::Id(&id)).await.expect("labelled control"),
-            None => found.find(Locator::XPath(".//input | .//select | .//textarea")).await.expect("control in label"),
+            Some(id) => self
+                .client
+                .find(Locator::Id(&id))
+                .await
+                .expect("labelled control"),
+            None => found
+                .find(Locator::XPath(".//input | .//select | .//textarea"))
+                .await
+                .expect("control in label"),
         }
     }
 
+    /// Replaces a field's text the way a person does (select all, delete, type), so the page
+    /// sees real input events; WebDriver's own `clear` fires none.
     pub async fn fill(&self, label: &str, text: &str) {
+        const CONTROL: char = '\u{E009}';
+        const RELEASE_MODIFIERS: char = '\u{E000}';
+        const BACKSPACE: char = '\u{E003}';
         let field = self.field(label).await;
-        field.clear().await.expect("clear");
-        field.send_keys(text).await.expect("type");
+        let keys = format!("{CONTROL}a{RELEASE_MODIFIERS}{BACKSPACE}{text}");
+        field.send_keys(&keys).await.expect("type");
     }
 
     pub async fn choose(&self, label: &str) {
@@ -218,21 +264,31 @@ impl Browser {
 
     pub async fn link(&self, name: &str) -> Element {
         let text = literal(name);
-        self.wait_for(&format!("//a[normalize-space()={text} or @aria-label={text}]"), &format!("a link {name:?}"))
-            .await
+        self.wait_for(
+            &format!("//a[normalize-space()={text} or @aria-label={text}]"),
+            &format!("a link {name:?}"),
+        )
+        .await
     }
 
     /// Waits until some element's text contains `text`, and returns the innermost one.
     pub async fn see(&self, text: &str) -> Element {
         let text = literal(text);
-        let xpath = format!("//*[contains(normalize-space(), {text}) and not(*[contains(normalize-space(), {text})])]");
+        let xpath = format!(
+            "//*[contains(normalize-space(), {text}) and not(*[contains(normalize-space(), {text})])]"
+        );
         self.wait_for(&xpath, &format!("the text {text}")).await
     }
 
     /// Waits for an element with `role` whose text contains `text`.
     pub async fn see_role(&self, role: &str, text: &str) -> Element {
-        let xpath = format!("//*[@role={}][contains(normalize-space(), {})]", literal(role), literal(text));
-        self.wait_for(&xpath, &format!("a {role} saying {text:?}")).await
+        let xpath = format!(
+            "//*[@role={}][contains(normalize-space(), {})]",
+            literal(role),
+            literal(text)
+        );
+        self.wait_for(&xpath, &format!("a {role} saying {text:?}"))
+            .await
     }
 
     pub async fn body_text(&self) -> String {
@@ -244,7 +300,9 @@ impl Browser {
 
     /// Saves a PNG of the page to `tests/screenshots/<name>.png`.
     pub async fn screenshot(&self, name: &str) {
-        let Ok(png) = self.client.screenshot().await else { return };
+        let Ok(png) = self.client.screenshot().await else {
+            return;
+        };
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/screenshots");
         let _ = std::fs::create_dir_all(&dir);
         let _ = std::fs::write(dir.join(format!("{name}.png")), png);

@@ -6,11 +6,11 @@
 
 use super::missing;
 use crate::error::ApiError;
-use crate::http::{encode_component as enc, with_query, Body, Method, Request};
+use crate::http::{Body, Method, Request, encode_component as enc, with_query};
 use crate::lenient::{self, attributes, count, flag, ids, items, text};
-use crate::model::{display_name, ApiKey, Group, KeyType, Page, Permission, Pipeline, Role, User};
+use crate::model::{ApiKey, Group, KeyType, Page, Permission, Pipeline, Role, User, display_name};
 use crate::policy::AccountRole;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 /// Page size used for users; the reference server allows up to 1000.
@@ -27,10 +27,17 @@ pub fn count_users() -> Request {
 }
 
 pub fn list_users(first: u64, max: u64, search: Option<&str>) -> Request {
-    let search = search.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    let search = search
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string);
     Request::get(with_query(
         "/admin/api/users/list",
-        &[("first", Some(first.to_string())), ("max", Some(max.to_string())), ("searchString", search)],
+        &[
+            ("first", Some(first.to_string())),
+            ("max", Some(max.to_string())),
+            ("searchString", search),
+        ],
     ))
 }
 
@@ -45,18 +52,29 @@ pub fn disable_user(user_id: &str, attributes: Option<&BTreeMap<String, Vec<Stri
     if let Some(attributes) = attributes {
         body["attributes"] = lenient::attributes_value(attributes);
     }
-    Request::new(Method::Put, format!("/admin/api/users/{}", enc(user_id)), Body::Json(body))
+    Request::new(
+        Method::Put,
+        format!("/admin/api/users/{}", enc(user_id)),
+        Body::Json(body),
+    )
 }
 
 pub fn list_keys(user_id: &str, page: u64, size: u64) -> Request {
     Request::get(with_query(
         &format!("/admin/api/users/{}/api-keys", enc(user_id)),
-        &[("page", Some(page.to_string())), ("size", Some(size.to_string()))],
+        &[
+            ("page", Some(page.to_string())),
+            ("size", Some(size.to_string())),
+        ],
     ))
 }
 
 pub fn delete_key(access_key: &str) -> Request {
-    Request::new(Method::Delete, format!("/admin/api/users/api-keys/{}", enc(access_key)), Body::None)
+    Request::new(
+        Method::Delete,
+        format!("/admin/api/users/api-keys/{}", enc(access_key)),
+        Body::None,
+    )
 }
 
 pub fn list_groups(user_id: &str) -> Request {
@@ -77,11 +95,17 @@ pub fn roles(user_id: &str) -> Request {
 }
 
 pub fn permissions(user_id: &str) -> Request {
-    Request::get(with_query("/authz/api/v1/users/permissions", &[("userId", Some(user_id.to_string()))]))
+    Request::get(with_query(
+        "/authz/api/v1/users/permissions",
+        &[("userId", Some(user_id.to_string()))],
+    ))
 }
 
 pub fn pipelines_owned_by(email: &str) -> Request {
-    Request::get(with_query("/torch-pipeline/api/pipelines", &[("owner", Some(email.to_string()))]))
+    Request::get(with_query(
+        "/torch-pipeline/api/pipelines",
+        &[("owner", Some(email.to_string()))],
+    ))
 }
 
 pub fn transfer_pipeline(uid: &str, new_owner_email: &str) -> Request {
@@ -98,7 +122,12 @@ pub fn parse_user(value: &Value) -> Result<User, ApiError> {
     let email = text(user, &["email", "mail"]).unwrap_or_default();
     let first_name = text(user, &["firstName", "first_name"]).unwrap_or_default();
     let last_name = text(user, &["lastName", "last_name"]).unwrap_or_default();
-    let name = display_name(&first_name, &last_name, text(user, &["name", "displayName"]).as_deref(), &email);
+    let name = display_name(
+        &first_name,
+        &last_name,
+        text(user, &["name", "displayName"]).as_deref(),
+        &email,
+    );
     let account_role = text(user, &["accountRole", "role"]).and_then(|r| AccountRole::parse(&r));
     Ok(User {
         name,
@@ -123,11 +152,17 @@ pub fn parse_users_page(value: &Value) -> Result<Page<User>, ApiError> {
         .iter()
         .map(parse_user)
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Page { items: users, total: meta_total(value) })
+    Ok(Page {
+        items: users,
+        total: meta_total(value),
+    })
 }
 
 pub fn parse_count(value: &Value) -> Result<u64, ApiError> {
-    value.as_u64().or_else(|| count(value, &["count", "total"])).ok_or_else(|| missing("count"))
+    value
+        .as_u64()
+        .or_else(|| count(value, &["count", "total"]))
+        .ok_or_else(|| missing("count"))
 }
 
 pub fn parse_keys_page(value: &Value) -> Result<Page<ApiKey>, ApiError> {
@@ -149,14 +184,22 @@ pub fn parse_keys_page(value: &Value) -> Result<Page<ApiKey>, ApiError> {
             })
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
-    Ok(Page { items: keys, total: meta_total(value) })
+    Ok(Page {
+        items: keys,
+        total: meta_total(value),
+    })
 }
 
 pub fn parse_groups(value: &Value) -> Result<Vec<Group>, ApiError> {
     Ok(items(value, &["groups", "data"])
         .iter()
         .filter_map(|group| match group {
-            Value::String(id) => Some(Group { id: id.clone(), name: id.clone(), description: None, role: None }),
+            Value::String(id) => Some(Group {
+                id: id.clone(),
+                name: id.clone(),
+                description: None,
+                role: None,
+            }),
             _ => {
                 let id = text(group, &["groupId", "id", "name"])?;
                 Some(Group {
@@ -174,7 +217,12 @@ pub fn parse_roles(value: &Value) -> Result<Vec<Role>, ApiError> {
     Ok(items(value, &["roles", "data"])
         .iter()
         .filter_map(|role| match role {
-            Value::String(name) => Some(Role { id: name.clone(), name: name.clone(), description: None, source: None }),
+            Value::String(name) => Some(Role {
+                id: name.clone(),
+                name: name.clone(),
+                description: None,
+                source: None,
+            }),
             _ => {
                 let id = text(role, &["id", "roleId", "name"])?;
                 Some(Role {
@@ -192,7 +240,10 @@ pub fn parse_permissions(value: &Value) -> Result<Vec<Permission>, ApiError> {
     Ok(items(value, &["permissions", "data"])
         .iter()
         .filter_map(|permission| match permission {
-            Value::String(name) => Some(Permission { name: name.clone(), role: None }),
+            Value::String(name) => Some(Permission {
+                name: name.clone(),
+                role: None,
+            }),
             _ => Some(Permission {
                 name: text(permission, &["permission", "name", "action"])?,
                 role: text(permission, &["role", "roleId", "source"]),
@@ -218,7 +269,9 @@ pub fn parse_pipelines(value: &Value) -> Result<Vec<Pipeline>, ApiError> {
 }
 
 fn meta_total(value: &Value) -> Option<u64> {
-    value.get("meta").and_then(|meta| count(meta, &["total", "totalCount", "totalElements"]))
+    value
+        .get("meta")
+        .and_then(|meta| count(meta, &["total", "totalCount", "totalElements"]))
         .or_else(|| count(value, &["total", "totalElements"]))
 }
 
@@ -233,12 +286,27 @@ mod tests {
         attrs.insert("status".to_string(), vec!["OFFBOARDED".to_string()]);
         let disable = disable_user("user-123", Some(&attrs));
         assert_eq!(disable.line(), "PUT /admin/api/users/user-123");
-        assert_eq!(disable.body, Body::Json(json!({"enabled": false, "attributes": {"status": ["OFFBOARDED"]}})));
-        assert_eq!(delete_key("AK-abc123").line(), "DELETE /admin/api/users/api-keys/AK-abc123");
+        assert_eq!(
+            disable.body,
+            Body::Json(json!({"enabled": false, "attributes": {"status": ["OFFBOARDED"]}}))
+        );
+        assert_eq!(
+            delete_key("AK-abc123").line(),
+            "DELETE /admin/api/users/api-keys/AK-abc123"
+        );
         let groups = remove_groups("user-123", &["group-data-eng".to_string()]);
-        assert_eq!(groups.body, Body::Json(json!({"groupIds": ["group-data-eng"]})));
-        assert_eq!(permissions("user-123").line(), "GET /authz/api/v1/users/permissions?userId=user-123");
-        assert_eq!(list_keys("user-123", 1, 100).line(), "GET /admin/api/users/user-123/api-keys?page=1&size=100");
+        assert_eq!(
+            groups.body,
+            Body::Json(json!({"groupIds": ["group-data-eng"]}))
+        );
+        assert_eq!(
+            permissions("user-123").line(),
+            "GET /authz/api/v1/users/permissions?userId=user-123"
+        );
+        assert_eq!(
+            list_keys("user-123", 1, 100).line(),
+            "GET /admin/api/users/user-123/api-keys?page=1&size=100"
+        );
         assert_eq!(
             list_users(0, 50, Some(" first.last ")).line(),
             "GET /admin/api/users/list?first=0&max=50&searchString=first.last"
@@ -272,21 +340,36 @@ mod tests {
     fn keys_groups_roles_permissions_and_pipelines_parse() {
         let keys = parse_keys_page(&json!({"data": [
             {"accessKey": "AK-abc123", "type": "MASTER", "createdAt": "2024-01-01T00:00:00Z"},
-            {"accessKey": "AK-def456", "type": "WRITE_ONLY"}], "meta": {"total": 2}})).unwrap();
+            {"accessKey": "AK-def456", "type": "WRITE_ONLY"}], "meta": {"total": 2}}))
+        .unwrap();
         assert_eq!(keys.items[1].key_type, KeyType::WriteOnly);
         assert_eq!(keys.total, Some(2));
 
         let groups = parse_groups(&json!({"groups": [{"groupId": "g", "name": "Data eng", "role": "data-engineer"}, "h"]})).unwrap();
-        assert_eq!((groups[0].name.as_str(), groups[1].id.as_str()), ("Data eng", "h"));
+        assert_eq!(
+            (groups[0].name.as_str(), groups[1].id.as_str()),
+            ("Data eng", "h")
+        );
 
-        let roles = parse_roles(&json!({"roles": [{"id": "r", "name": "Reader", "source": "g"}]})).unwrap();
+        let roles =
+            parse_roles(&json!({"roles": [{"id": "r", "name": "Reader", "source": "g"}]})).unwrap();
         assert_eq!(roles[0].source.as_deref(), Some("g"));
 
-        let permissions = parse_permissions(&json!({"permissions": ["a.read", {"permission": "b.write", "role": "r"}]})).unwrap();
+        let permissions = parse_permissions(
+            &json!({"permissions": ["a.read", {"permission": "b.write", "role": "r"}]}),
+        )
+        .unwrap();
         assert_eq!(permissions.len(), 2);
-        assert!(parse_permissions(&json!({"userId": "u", "permissions": []})).unwrap().is_empty());
+        assert!(
+            parse_permissions(&json!({"userId": "u", "permissions": []}))
+                .unwrap()
+                .is_empty()
+        );
 
-        let pipelines = parse_pipelines(&json!({"pipelines": [{"uid": "pl-1", "name": "Daily", "meta": {"owner": "a@b"}}]})).unwrap();
+        let pipelines = parse_pipelines(
+            &json!({"pipelines": [{"uid": "pl-1", "name": "Daily", "meta": {"owner": "a@b"}}]}),
+        )
+        .unwrap();
         assert_eq!(pipelines[0].owner.as_deref(), Some("a@b"));
         assert_eq!(parse_count(&json!({"count": 3})).unwrap(), 3);
         assert_eq!(parse_count(&json!(4)).unwrap(), 4);

@@ -7,7 +7,12 @@ pub mod td;
 use crate::error::ApiError;
 
 /// How a page size and a page's contents decide whether another page follows.
-pub fn has_next_page(page_index: u64, page_size: u64, items_on_page: usize, total: Option<u64>) -> bool {
+pub fn has_next_page(
+    page_index: u64,
+    page_size: u64,
+    items_on_page: usize,
+    total: Option<u64>,
+) -> bool {
     match total {
         Some(total) => (page_index + 1) * page_size < total && items_on_page > 0,
         None => items_on_page as u64 >= page_size,
@@ -16,7 +21,9 @@ pub fn has_next_page(page_index: u64, page_size: u64, items_on_page: usize, tota
 
 /// The error for an answer that is JSON but lacks what every version of the dialect sends.
 pub(crate) fn missing(what: &str) -> ApiError {
-    ApiError::Shape { detail: format!("the answer has no {what}") }
+    ApiError::Shape {
+        detail: format!("the answer has no {what}"),
+    }
 }
 
 #[cfg(test)]
@@ -29,6 +36,9 @@ mod tests {
         assert!(!has_next_page(1, 100, 100, Some(200)));
         assert!(has_next_page(0, 20, 20, None));
         assert!(!has_next_page(3, 20, 7, None));
-        assert!(!has_next_page(0, 20, 0, Some(500)), "an empty page ends a list that shrank");
+        assert!(
+            !has_next_page(0, 20, 0, Some(500)),
+            "an empty page ends a list that shrank"
+        );
     }
 }

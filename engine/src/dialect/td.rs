@@ -6,9 +6,9 @@
 
 use super::missing;
 use crate::error::ApiError;
-use crate::http::{encode_component as enc, Body, Method, Request};
+use crate::http::{Body, Method, Request, encode_component as enc};
 use crate::lenient::{flag, items, text};
-use crate::model::{display_name, ApiKey, KeyType, User};
+use crate::model::{ApiKey, KeyType, User, display_name};
 use crate::policy::AccountRole;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -58,7 +58,11 @@ pub fn remove_user(email: &str, keys: &KeyDisposal) -> Request {
             fields
         }
     };
-    let body = if fields.is_empty() { Body::None } else { Body::Form(fields) };
+    let body = if fields.is_empty() {
+        Body::None
+    } else {
+        Body::Form(fields)
+    };
     Request::new(Method::Post, path, body)
 }
 
@@ -76,7 +80,12 @@ pub fn parse_user(value: &Value) -> Result<User, ApiError> {
     };
     Ok(User {
         id: text(user, &["id", "user_id"]).unwrap_or_else(|| email.clone()),
-        name: display_name(&first_name, &last_name, text(user, &["name"]).as_deref(), &email),
+        name: display_name(
+            &first_name,
+            &last_name,
+            text(user, &["name"]).as_deref(),
+            &email,
+        ),
         account_role: Some(account_role),
         created_on: text(user, &["created_at"]),
         last_access_on: text(user, &["last_login_at", "last_access_at"]),
@@ -100,11 +109,19 @@ pub fn parse_keys(value: &Value) -> Result<Vec<ApiKey>, ApiError> {
                 Value::String(id) => (id.clone(), KeyType::Master, None),
                 _ => (
                     text(key, &["id", "key_id", "apikey"]).ok_or_else(|| missing("API key id"))?,
-                    text(key, &["type"]).map(|t| KeyType::parse(&t)).unwrap_or(KeyType::Master),
+                    text(key, &["type"])
+                        .map(|t| KeyType::parse(&t))
+                        .unwrap_or(KeyType::Master),
                     text(key, &["created_at"]),
                 ),
             };
-            Ok(ApiKey { id, key_type, description: None, created_at, valid_till: None })
+            Ok(ApiKey {
+                id,
+                key_type,
+                description: None,
+                created_at,
+                valid_till: None,
+            })
         })
         .collect()
 }
@@ -130,7 +147,14 @@ mod tests {
             {"id": 2, "email": "admin@company.com", "first_name": "Adam", "last_name": "Admin", "administrator": true},
             {"id": 3, "email": "first.last@company.com"}]})).unwrap();
         let roles: Vec<_> = users.iter().map(|u| u.account_role.unwrap()).collect();
-        assert_eq!(roles, vec![AccountRole::Owner, AccountRole::Admin, AccountRole::Restricted]);
+        assert_eq!(
+            roles,
+            vec![
+                AccountRole::Owner,
+                AccountRole::Admin,
+                AccountRole::Restricted
+            ]
+        );
         assert_eq!(users[0].name, "Olivia Owner");
         assert_eq!(users[1].name, "Adam Admin");
         assert_eq!(users[2].enabled, None);
@@ -138,7 +162,10 @@ mod tests {
 
     #[test]
     fn keys_parse_as_objects_or_bare_strings() {
-        let keys = parse_keys(&json!({"apikeys": [{"id": "AK-abc123", "type": "write_only"}, "1/abcdef"]})).unwrap();
+        let keys = parse_keys(
+            &json!({"apikeys": [{"id": "AK-abc123", "type": "write_only"}, "1/abcdef"]}),
+        )
+        .unwrap();
         assert_eq!(keys[0].key_type, KeyType::WriteOnly);
         assert_eq!(keys[1].id, "1/abcdef");
     }

@@ -1,0 +1,192 @@
+//! The user directory: every user with name, email, role, status and last access; search as you
+//! type, sort by any column, deep links (`/users?q=…&sort=role&dir=desc`).
+
+mod index;
+mod loader;
+mod table;
+
+pub use loader::Directory;
+
+use crate::components::error_notice::ApiErrorNotice;
+use crate::format::thousands;
+use crate::session::use_session;
+use index::{Direction, SortKey};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_query_map;
+use loader::{Progress, use_directory};
+use offboard_engine::model::Dialect;
+use std::sync::Arc;
+use table::UserTable;
+
+/// Wait after the last keystroke before asking the server to search (ADOC, while loading).
+const SERVER_SEARCH_DELAY_MS: u64 = 250;
+
+#[component]
+pub fn DirectoryPage() -> impl IntoView {
+    let session = use_session();
+    let directory = use_directory();
+    let Some(connection) = session.connection.get_untracked() else {
+        return ().into_any();
+    };
+    directory.ensure_loaded(&connection);
+
+    let params = use_query_map().get_untracked();
+    let query = RwSignal::new(params.get("q").unwrap_or_default());
+    let sort = RwSignal::new((
+        params
+            .get("sort")
+            .and_then(|s| SortKey::from_slug(&s))
+            .unwrap_or(SortKey::Name),
+        if params.get("dir").as_deref() == Some("desc") {
+            Direction::Descending
+        } else {
+            Direction::Ascending
+        },
+    ));
+
+    let order = Memo::new(move |_| {
+        let (key, direction) = sort.get();
+        directory
+            .index
+            .with(|index| Arc::new(index.sorted(key, direction)))
+    });
+    let rows = Memo::new(move |_| {
+        let query = query.get();
+        order.with(|order| {
+            directory
+                .index
+                .with_untracked(|index| Arc::new(index.filter(order, &query)))
+        })
+    });
+
+    Effect::new(move |_| replace_url(&query.get(), sort.get()));
+    if connection.dialect() == Dialect::Adoc {
+        search_server_while_loading(query, &connection);
+    }
+
+    let summary = move || {
+        let shown = rows.with(|rows| rows.len());
+        let total = directory.index.with(|index| index.len());
+        match directory.progress.get() {
+            Progress::Loading {
+                loaded,
+                total: Some(total),
+            } => {
+                format!(
+                    "Loading users… {} of {}",
+                    thousands(loaded as u64),
+                    thousands(total)
+                )
+            }
+            Progress::Loading { .. } | Progress::Idle => "Loading users…".to_string(),
+            _ if query.with(|q| q.trim().is_empty()) => {
+                format!("{} users", thousands(total as u64))
+            }
+            _ => format!(
+                "{} of {} users match",
+                thousands(shown as u64),
+                thousands(total as u64)
+            ),
+        }
+    };
+    let refresh_connection = connection.clone();
+    let refresh = move |_| directory.reload(&refresh_connection);
+    let failure = move || match directory.progress.get() {
+        Progress::Failed(error) => Some(view! {
+            <ApiErrorNotice error=error />
+        }),
+        _ => None,
+    };
+    let empty = move || {
+        let done = matches!(directory.progress.get(), Progress::Complete);
+        let none = rows.with(|rows| rows.is_empty());
+        (done && none).then(|| {
+            let searched = query.get();
+            if searched.trim().is_empty() {
+                view! { <p class="empty">"No users on this platform yet."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="empty">
+                        <p>{format!("No user matches “{}”.", searched.trim())}</p>
+                        <button type="button" on:click=move |_| query.set(String::new())>"Clear search"</button>
+                    </div>
+                }
+                .into_any()
+            }
+        })
+    };
+
+    view! {
+        <section class="directory" aria-labelledby="directory-title">
+            <div class="page-head">
+                <h1 id="directory-title">"Directory"</h1>
+                <p class="muted" role="status">{summary}</p>
+                <button type="button" class="quiet" on:click=refresh>"Refresh"</button>
+            </div>
+            <label for="user-search">"Search users"</label>
+            <input id="user-search" type="search" placeholder="Name, email or user id" autocomplete="off" spellcheck="false"
+                prop:value=move || query.get()
+                on:input=move |ev| query.set(event_target_value(&ev)) />
+            {failure}
+            <UserTable index=directory.index rows=rows sort=sort dialect=connection.dialect()
+                busy=Signal::derive(move || matches!(directory.progress.get(), Progress::Loading { .. })) />
+            {empty}
+        </section>
+    }
+    .into_any()
+}
+
+/// While the full ADOC list is still arriving, also ask the server (`searchString`) so a match
+/// on a page not yet loaded shows at once.
+fn search_server_while_loading(query: RwSignal<String>, connection: &crate::session::Connection) {
+    let directory = use_directory();
+    let connection = connection.clone();
+    Effect::new(move |_| {
+        let typed = query.get();
+        let loading = matches!(directory.progress.get_untracked(), Progress::Loading { .. });
+        if typed.trim().is_empty() || !loading {
+            return;
+        }
+        let connection = connection.clone();
+        spawn_local(async move {
+            crate::api::sleep(SERVER_SEARCH_DELAY_MS).await;
+            if query.try_get_untracked().as_deref() != Some(typed.as_str()) {
+                return; // the person kept typing
+            }
+            let found = crate::api::with_platform(&connection, async |platform| {
+                platform.users_page(0, Some(typed.trim())).await
+            })
+            .await;
+            if let Ok((users, _)) = found {
+                directory.add_found(users);
+            }
+        });
+    });
+}
+
+/// Keeps the address bar in step with the search and sort, without a router navigation (which
+/// would re-render the page on every keystroke).
+fn replace_url(query: &str, (key, direction): (SortKey, Direction)) {
+    let mut params = Vec::new();
+    if !query.trim().is_empty() {
+        params.push(format!(
+            "q={}",
+            offboard_engine::http::encode_component(query.trim())
+        ));
+    }
+    if key != SortKey::Name {
+        params.push(format!("sort={}", key.slug()));
+    }
+    if direction == Direction::Descending {
+        params.push("dir=desc".to_string());
+    }
+    let url = if params.is_empty() {
+        "/users".to_string()
+    } else {
+        format!("/users?{}", params.join("&"))
+    };
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
