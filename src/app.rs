@@ -3,6 +3,7 @@
 
 use crate::pages::connect::ConnectPage;
 use crate::pages::directory::{Directory, DirectoryPage};
+use crate::pages::user::UserPage;
 use crate::session::{Session, use_session};
 use leptos::prelude::*;
 use leptos_router::components::{A, Redirect, Route, Router, Routes};
@@ -22,6 +23,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=Home />
                     <Route path=path!("/connect") view=ConnectPage />
                     <Route path=path!("/users") view=|| view! { <RequireConnection><DirectoryPage /></RequireConnection> } />
+                    <Route path=path!("/users/:reference") view=|| view! { <RequireConnection><UserPage /></RequireConnection> } />
                 </Routes>
             </main>
         </Router>

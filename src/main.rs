@@ -3,6 +3,7 @@
 mod api;
 mod app;
 mod components;
+mod download;
 mod format;
 mod pages;
 mod session;

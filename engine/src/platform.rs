@@ -22,6 +22,14 @@ pub enum Section {
     Disable,
 }
 
+impl Section {
+    /// Treasure Data has users and API keys only: no groups, roles, permissions, pipelines or
+    /// disabled state.
+    pub fn offered_by(self, dialect: Dialect) -> bool {
+        dialect == Dialect::Adoc
+    }
+}
+
 /// Why connecting did not give a usable admin connection.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ConnectError {
@@ -58,14 +66,8 @@ impl<'a, T: Transport, C: Clock> Platform<'a, T, C> {
         self.client
     }
 
-    /// Treasure Data has users and API keys only: no groups, roles, permissions, pipelines or
-    /// disabled state.
     pub fn offers(&self, section: Section) -> bool {
-        match (self.dialect, section) {
-            (Dialect::Adoc, _) => true,
-            (Dialect::Td, Section::Groups | Section::Roles | Section::Permissions) => false,
-            (Dialect::Td, Section::Pipelines | Section::Disable) => false,
-        }
+        section.offered_by(self.dialect)
     }
 
     /// Who the credentials belong to, refusing anyone who is not an administrator.

@@ -2,3 +2,4 @@
 
 pub mod connect;
 pub mod directory;
+pub mod user;

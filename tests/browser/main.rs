@@ -8,3 +8,4 @@ mod support;
 
 mod connect;
 mod directory;
+mod user_page;

@@ -1,0 +1,160 @@
+//! The user page (`/users/:reference`): a person's whole access on one screen, read with calls
+//! that run in parallel, and the "document current access" snapshot (runbook step 1).
+
+mod sections;
+mod snapshot_panel;
+
+use crate::api;
+use crate::components::error_notice::ApiErrorNotice;
+use crate::session::{Connection, use_session};
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use offboard_engine::model::{Dialect, User};
+use offboard_engine::platform::Platform;
+use sections::{
+    Details, Loaded, SectionCard, groups_list, keys_table, permissions_list, pipelines_list,
+    roles_list,
+};
+use snapshot_panel::SnapshotPanel;
+
+#[component]
+pub fn UserPage() -> impl IntoView {
+    let session = use_session();
+    let params = use_params_map();
+    let Some(connection) = session.connection.get_untracked() else {
+        return ().into_any();
+    };
+    let reference = move || {
+        let raw = params.with(|p| p.get("reference")).unwrap_or_default();
+        js_sys::decode_uri_component(&raw)
+            .map(String::from)
+            .unwrap_or(raw)
+    };
+    // Bumped by Refresh; every section reads it, so one click reloads them all.
+    let version = RwSignal::new(0u32);
+
+    let load = Loader {
+        connection: connection.clone(),
+        version,
+    };
+    let user = load.section(reference, async |platform, user| {
+        platform.user(&user.id).await
+    });
+    let keys = load.section(reference, async |platform, user| platform.keys(user).await);
+    let adoc = connection.dialect() == Dialect::Adoc;
+    let groups = load.section(reference, async |platform, user| {
+        platform.groups(user).await
+    });
+    let roles = load.section(reference, async |platform, user| platform.roles(user).await);
+    let permissions = load.section(reference, async |platform, user| {
+        platform.permissions(user).await
+    });
+    // Pipelines are found by owner email, which ADOC paths do not carry: wait for the user.
+    let pipelines = {
+        let connection = connection.clone();
+        LocalResource::new(move || {
+            let connection = connection.clone();
+            async move {
+                let owner = user.await?;
+                api::with_platform(&connection, async |p| p.pipelines(&owner).await).await
+            }
+        })
+    };
+
+    let header = move || match user.get() {
+        None => view! { <h1>"Loading…"</h1> }.into_any(),
+        Some(Err(error)) => view! {
+            <h1>{reference()}</h1>
+            <ApiErrorNotice error=error />
+        }
+        .into_any(),
+        Some(Ok(found)) => view! { <UserHeading user=found /> }.into_any(),
+    };
+    let details = move || {
+        user.get()
+            .and_then(Result::ok)
+            .map(|found| view! { <Details user=found /> })
+    };
+
+    view! {
+        <nav class="breadcrumb no-print" aria-label="Breadcrumb"><a href="/users">"Directory"</a>" › "<span>{reference}</span></nav>
+        <div class="page-head user-head">
+            {header}
+            <div class="actions no-print">
+                <button type="button" class="quiet" on:click=move |_| version.update(|v| *v += 1)>"Refresh"</button>
+            </div>
+        </div>
+        <SnapshotPanel connection=connection.clone() user=user keys=keys groups=groups roles=roles
+            permissions=permissions pipelines=pipelines />
+        <div class="sections">
+            {details}
+            <SectionCard title="API keys" resource=keys empty="No API keys." render=keys_table />
+            {adoc.then(|| view! {
+                <SectionCard title="Groups" resource=groups empty="Not a member of any group." render=groups_list />
+                <SectionCard title="Roles" resource=roles empty="No roles." render=roles_list />
+                <SectionCard title="Permissions" resource=permissions empty="No permissions." render=permissions_list />
+                <SectionCard title="Pipelines" resource=pipelines empty="Owns no pipelines." render=pipelines_list />
+            })}
+            {(!adoc).then(|| view! {
+                <section class="card section">
+                    <h2>"Groups, roles and pipelines"</h2>
+                    <p class="muted">"Treasure Data has none of these: a person's access is their account and their API keys."</p>
+                </section>
+            })}
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn UserHeading(user: User) -> impl IntoView {
+    let status = user.status();
+    view! {
+        <div>
+            <h1>{user.name.clone()}</h1>
+            <p class="subtitle">
+                <span>{user.email.clone()}</span>" "
+                {user.account_role.map(|role| view! { <span class="badge badge-role">{role.as_str()}</span> })}" "
+                <span class=format!("badge badge-{}", status.label().to_lowercase())>{status.label()}</span>
+            </p>
+        </div>
+    }
+}
+
+/// Starts one section's read when the page opens and on every refresh.
+#[derive(Clone)]
+struct Loader {
+    connection: Connection,
+    version: RwSignal<u32>,
+}
+
+impl Loader {
+    /// A resource reading one section for the user the page shows. Sections need only the
+    /// reference (ADOC id or TD email), so they start at once, in parallel with the user.
+    fn section<T, F>(&self, reference: impl Fn() -> String + Copy + 'static, read: F) -> Loaded<T>
+    where
+        T: 'static,
+        F: AsyncFn(
+                &Platform<'_, api::FetchTransport, api::BrowserClock>,
+                &User,
+            ) -> Result<T, offboard_engine::error::ApiError>
+            + Copy
+            + 'static,
+    {
+        let connection = self.connection.clone();
+        let version = self.version;
+        LocalResource::new(move || {
+            version.track();
+            let connection = connection.clone();
+            let reference = reference();
+            async move {
+                let user = User {
+                    id: reference.clone(),
+                    email: reference,
+                    ..User::default()
+                };
+                api::with_platform(&connection, async |platform| read(platform, &user).await).await
+            }
+        })
+    }
+}

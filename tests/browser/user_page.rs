@@ -1,0 +1,141 @@
+//! The user page: one person's whole access, the snapshot, and a failing section.
+
+use crate::support::{Browser, Setup, TestServer};
+use serde_json::Value;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[tokio::test]
+async fn user_123_shows_keys_groups_roles_and_pipelines_and_documents_them() {
+    let server = TestServer::start(Setup::default()).await;
+    let browser = Browser::open(&server).await;
+    browser.visit("/users").await;
+    browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
+    browser.fill("Search users", "first.last").await;
+    browser.link("First Last").await.click().await.unwrap();
+
+    browser.see("API keys (2)").await;
+    browser.see("Groups (3)").await;
+    browser.see("Pipelines (2)").await;
+    browser.see("Roles (3)").await;
+    assert_eq!(browser.path().await, "/users/user-123");
+    for text in [
+        "AK-abc123",
+        "AK-def456",
+        "group-data-eng",
+        "group-pipeline-owners",
+        "group-prod-access",
+        "Daily sales rollup",
+        "Customer 360 sync",
+    ] {
+        browser.see(text).await;
+    }
+    let page = browser.body_text().await;
+    assert!(
+        page.contains("from group group-pipeline-owners"),
+        "each role names its group"
+    );
+    assert!(!page.contains("demo-user123-sk"), "no secret is ever shown");
+    browser.screenshot("user-page").await;
+
+    browser.press("Document current access").await;
+    browser.see("Snapshot taken").await;
+    browser.press("Download JSON").await;
+    let json: Value = serde_json::from_str(&downloaded(&browser, ".json").await).unwrap();
+    assert_eq!(json["user"]["id"], "user-123");
+    assert_eq!(json["dialect"], "adoc");
+    assert_eq!(json["takenBy"], "Olivia Owner <owner@company.com>");
+    assert_eq!(json["endpoint"], server.base.as_str());
+    assert_eq!(json["apiKeys"].as_array().unwrap().len(), 2);
+    assert_eq!(json["groups"].as_array().unwrap().len(), 3);
+    assert_eq!(json["pipelines"].as_array().unwrap().len(), 2);
+    assert!(
+        json["permissions"]
+            .as_array()
+            .is_some_and(|p| !p.is_empty())
+    );
+    assert_eq!(json["errors"], serde_json::json!({}));
+
+    browser.press("Download CSV").await;
+    let csv = downloaded(&browser, ".csv").await;
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "kind,id,name,source");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("api_key,AK-abc123,Master,"))
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("api_key,AK-def456,Write-only,"))
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| *l == "group,group-prod-access,Production access,membership"),
+        "{csv}"
+    );
+    assert!(lines.iter().any(|l| {
+        l.starts_with("pipeline,pl-daily-sales,Daily sales rollup,owner first.last@company.com")
+    }));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("role,") && l.ends_with("group group-data-eng"))
+    );
+}
+
+#[tokio::test]
+async fn a_failing_section_shows_its_error_while_the_rest_renders() {
+    let setup = Setup {
+        chaos: Some("error-rate=1,statuses=500,path=/authz/api/v1/users/permissions"),
+        ..Setup::default()
+    };
+    let server = TestServer::start(setup).await;
+    let browser = Browser::open(&server).await;
+    browser.visit("/users/user-123").await;
+    browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
+    browser.see("API keys (2)").await;
+    browser.see("Groups (3)").await;
+    // The permissions call is retried with backoff before its section gives up.
+    let alert = browser.see_role("alert", "internal error").await;
+    let section = alert
+        .find(fantoccini::Locator::XPath("ancestor::section[1]"))
+        .await
+        .unwrap();
+    assert!(section.text().await.unwrap().starts_with("Permissions"));
+    browser.see("Pipelines (2)").await;
+    browser.screenshot("user-page-failing-section").await;
+
+    // The snapshot records the failure instead of dropping the section.
+    browser.press("Document current access").await;
+    browser.see("1 section(s) could not be read").await;
+}
+
+#[tokio::test]
+async fn a_td_user_shows_account_and_keys() {
+    let server = TestServer::start(Setup::default()).await;
+    let browser = Browser::open(&server).await;
+    browser.visit("/users/first.last@company.com").await;
+    browser.connect_td("1/demo-owner-master").await;
+    browser.see("API keys (2)").await;
+    browser.see("Treasure Data has none of these").await;
+    browser.see("AK-abc123").await;
+}
+
+/// Waits for the browser to finish saving a file ending in `suffix` and returns its text.
+async fn downloaded(browser: &Browser, suffix: &str) -> String {
+    for _ in 0..100 {
+        let files: Vec<PathBuf> = std::fs::read_dir(browser.downloads.path())
+            .unwrap()
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|path| path.to_string_lossy().ends_with(suffix))
+            .collect();
+        if let Some(file) = files.first() {
+            return std::fs::read_to_string(file).unwrap();
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no {suffix} file was downloaded");
+}
