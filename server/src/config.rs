@@ -1,0 +1,39 @@
+//! The server's settings, as the binary's flags and the in-process tests give them.
+
+use std::path::PathBuf;
+
+use crate::chaos::ChaosSpec;
+
+/// Everything [`crate::app`] needs to build the server.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// `sqlite://file.db` (created if missing) or `postgres://…`.
+    pub database_url: String,
+    /// Load the demo data of `docs/API.md` into an empty database.
+    pub demo: bool,
+    /// How many `user-gen-NNNN` users the demo data generates.
+    pub demo_users: usize,
+    /// Serve the built browser app from this directory on the same origin.
+    pub static_dir: Option<PathBuf>,
+    /// Browser origins allowed to call the APIs cross-origin.
+    pub cors_origins: Vec<String>,
+    /// Extra origins for the app page's CSP `connect-src` (other platforms the console calls).
+    pub connect_src: Vec<String>,
+    /// Fault injection for tests.
+    pub chaos: Option<ChaosSpec>,
+}
+
+impl ServerConfig {
+    /// A server on `database_url` without demo data, static files, CORS or chaos.
+    pub fn new(database_url: impl Into<String>) -> Self {
+        Self {
+            database_url: database_url.into(),
+            demo: false,
+            demo_users: 100,
+            static_dir: None,
+            cors_origins: Vec::new(),
+            connect_src: Vec::new(),
+            chaos: None,
+        }
+    }
+}

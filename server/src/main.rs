@@ -1,0 +1,153 @@
+//! `offboard-server`: parses the flags and calls the library (`offboard_server::app`,
+//! `serve_router`, `verify_audit`). Nothing else lives here.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use offboard_server::{ChaosSpec, ServerConfig};
+use tokio::net::TcpListener;
+
+/// The reference admin API server of Offboard: the ADOC and TD dialects over one audited store.
+#[derive(Debug, Parser)]
+#[command(name = "offboard-server", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// `sqlite://FILE` (created if missing) or `postgres://…`.
+    #[arg(long, global = true, default_value = "sqlite://offboard.db")]
+    database: String,
+    /// Load the demo data into an empty database (loopback addresses only).
+    #[arg(long)]
+    demo: bool,
+    /// How many generated users the demo data has.
+    #[arg(long, default_value_t = 100)]
+    demo_users: usize,
+    /// Serve the built browser app from this directory.
+    #[arg(long = "static", value_name = "DIR")]
+    static_dir: Option<PathBuf>,
+    /// Allow browsers on this origin to call the APIs (repeatable).
+    #[arg(long = "cors-origin", value_name = "ORIGIN")]
+    cors_origins: Vec<String>,
+    /// Add this origin to the app page's CSP connect-src (repeatable).
+    #[arg(long = "connect-src", value_name = "ORIGIN")]
+    connect_src: Vec<String>,
+    /// Fault injection, e.g. `error-rate=0.2,latency-ms=100,retry-after-s=1`.
+    #[arg(long, value_name = "SPEC")]
+    chaos: Option<ChaosSpec>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Audit log tools.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Recompute the audit hash chain; exit 1 naming the first broken event.
+    Verify,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Audit {
+            command: AuditCommand::Verify,
+        }) => verify(&cli.database).await,
+        None => run(cli).await,
+    }
+}
+
+async fn verify(database: &str) -> ExitCode {
+    match offboard_server::verify_audit(database).await {
+        Ok(verdict) => match verdict.broken {
+            None => {
+                println!(
+                    "audit chain intact: {} events, head {}",
+                    verdict.events, verdict.head
+                );
+                ExitCode::SUCCESS
+            }
+            Some(link) => {
+                println!("audit chain broken at seq {}: {}", link.seq, link.reason);
+                ExitCode::FAILURE
+            }
+        },
+        Err(err) => {
+            eprintln!("offboard-server audit verify: {err}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Whether every address `listen` resolves to is a loopback address.
+async fn is_loopback(listen: &str) -> bool {
+    match tokio::net::lookup_host(listen).await {
+        Ok(addrs) => {
+            let addrs: Vec<_> = addrs.collect();
+            !addrs.is_empty() && addrs.iter().all(|a| a.ip().is_loopback())
+        }
+        Err(_) => false,
+    }
+}
+
+async fn run(cli: Cli) -> ExitCode {
+    if cli.demo && !is_loopback(&cli.listen).await {
+        eprintln!(
+            "offboard-server: refusing --demo on {}: the demo keys are public, so demo data is \
+             served on loopback addresses only (e.g. --listen 127.0.0.1:8080)",
+            cli.listen
+        );
+        return ExitCode::from(2);
+    }
+    let listener = match TcpListener::bind(&cli.listen).await {
+        Ok(listener) => listener,
+        Err(err) => {
+            eprintln!("offboard-server: cannot listen on {}: {err}", cli.listen);
+            return ExitCode::FAILURE;
+        }
+    };
+    let config = ServerConfig {
+        database_url: cli.database,
+        demo: cli.demo,
+        demo_users: cli.demo_users,
+        static_dir: cli.static_dir,
+        cors_origins: cli.cors_origins,
+        connect_src: cli.connect_src,
+        chaos: cli.chaos,
+    };
+    let router = match offboard_server::app(config).await {
+        Ok(router) => router,
+        Err(err) => {
+            eprintln!("offboard-server: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    // Printed once the server is ready: scripts may wait for this line.
+    match listener.local_addr() {
+        Ok(addr) => println!("offboard-server listening on http://{addr}"),
+        Err(_) => println!("offboard-server listening on {}", cli.listen),
+    }
+    match offboard_server::serve_router(router, listener).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("offboard-server: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}

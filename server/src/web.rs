@@ -1,0 +1,230 @@
+//! The HTTP surface around the API: assembling the router with its middleware, serving the built
+//! browser app (`--static`) with its Content-Security-Policy, and CORS (`--cors-origin`).
+//!
+//! The app is served on the same origin as the API, so it needs no CORS; its page gets a strict
+//! CSP whose `script-src` lists the SHA-256 of each inline `<script>` of `index.html` (Trunk emits
+//! an inline module script that boots the wasm), computed once at start.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use sha2::{Digest, Sha256};
+use tower::ServiceExt;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::trace::TraceLayer;
+
+use crate::chaos::Chaos;
+use crate::config::ServerConfig;
+use crate::error::{self, AppError, StartError};
+use crate::routes;
+use crate::state::AppState;
+
+/// Path prefixes that belong to the API (never answered with the app's `index.html`).
+const API_PREFIXES: [&str; 5] = ["/admin", "/authz", "/torch-pipeline", "/v3", "/audit"];
+
+/// Whether `path` is an API path (so JSON errors, `no-store`, and chaos apply).
+pub fn is_api_path(path: &str) -> bool {
+    path == "/openapi.json"
+        || path == "/healthz"
+        || API_PREFIXES.iter().any(|prefix| {
+            path.strip_prefix(prefix)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
+}
+
+/// The whole router: API routes, the static app as fallback, and the middleware stack
+/// (outermost first: trace, CORS, error shapes + no-store, chaos).
+pub fn build(mut state: AppState, config: &ServerConfig) -> Result<Router, StartError> {
+    if let Some(dir) = &config.static_dir {
+        state.site = Some(Arc::new(StaticSite::load(dir, &config.connect_src)?));
+    }
+    let mut router = routes::all().into_router().fallback(fallback);
+    if let Some(spec) = &config.chaos {
+        router = router.layer(from_fn_with_state(
+            Chaos::new(spec.clone()),
+            crate::chaos::inject,
+        ));
+    }
+    let mut router = router
+        .layer(from_fn(error::api_responses))
+        .with_state(state);
+    if !config.cors_origins.is_empty() {
+        router = router.layer(cors(&config.cors_origins)?);
+    }
+    // Spans carry the path only: query strings may hold TD form fields, including a whole key.
+    Ok(router.layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
+        tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+    })))
+}
+
+fn cors(origins: &[String]) -> Result<CorsLayer, StartError> {
+    let origins = origins
+        .iter()
+        .map(|origin| {
+            HeaderValue::from_str(origin.trim_end_matches('/'))
+                .map_err(|_| StartError::Config(format!("bad --cors-origin {origin:?}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
+        .allow_headers([
+            HeaderName::from_static("accesskey"),
+            HeaderName::from_static("secretkey"),
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+        ])
+        .expose_headers([header::RETRY_AFTER])
+        .max_age(Duration::from_secs(600)))
+}
+
+/// Requests no route matched: the app for page GETs, else a JSON 404.
+async fn fallback(State(app): State<AppState>, request: Request) -> Response {
+    let path = request.uri().path().to_owned();
+    let is_read = matches!(*request.method(), Method::GET | Method::HEAD);
+    match &app.site {
+        Some(site) if is_read && !is_api_path(&path) => site.serve(request).await,
+        _ => AppError::NotFound(format!("no endpoint {} {path}", request.method())).into_response(),
+    }
+}
+
+/// The built browser app and the headers its page carries.
+pub struct StaticSite {
+    files: ServeDir<ServeFile>,
+    csp: HeaderValue,
+}
+
+impl StaticSite {
+    /// Reads `dir/index.html` once to hash its inline scripts.
+    pub fn load(dir: &Path, connect_src: &[String]) -> Result<Self, StartError> {
+        let index: PathBuf = dir.join("index.html");
+        let html = std::fs::read_to_string(&index).map_err(|err| {
+            StartError::Config(format!(
+                "--static {}: cannot read index.html: {err}",
+                dir.display()
+            ))
+        })?;
+        for origin in connect_src {
+            if origin.is_empty() || origin.contains([';', ',', '\'', '"', ' ', '\n', '\r']) {
+                return Err(StartError::Config(format!("bad --connect-src {origin:?}")));
+            }
+        }
+        let csp = content_security_policy(&inline_script_hashes(&html), connect_src);
+        Ok(Self {
+            files: ServeDir::new(dir).fallback(ServeFile::new(index)),
+            csp: HeaderValue::from_str(&csp)
+                .map_err(|_| StartError::Config("the CSP is not a valid header".into()))?,
+        })
+    }
+
+    /// A file of the app, or `index.html` for client-side routes such as `/users/user-123`.
+    async fn serve(&self, request: Request) -> Response {
+        let response = match self.files.clone().oneshot(request).await {
+            Ok(response) => response.map(axum::body::Body::new),
+            Err(never) => match never {},
+        };
+        let mut response = response.into_response();
+        let is_html = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html"));
+        if is_html {
+            let headers = response.headers_mut();
+            headers.insert(header::CONTENT_SECURITY_POLICY, self.csp.clone());
+            headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+            headers.insert(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            );
+            headers.insert(
+                header::REFERRER_POLICY,
+                HeaderValue::from_static("no-referrer"),
+            );
+            // The page names the hashed wasm and JS of one build: always revalidate it.
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        }
+        response
+    }
+}
+
+/// `'sha256-…'` sources for the inline `<script>` blocks of `html` (those without `src`).
+pub fn inline_script_hashes(html: &str) -> Vec<String> {
+    let lower = html.to_ascii_lowercase();
+    let mut hashes = Vec::new();
+    let mut from = 0;
+    while let Some(start) = lower[from..].find("<script").map(|i| from + i) {
+        let Some(tag_end) = lower[start..].find('>').map(|i| start + i) else {
+            break;
+        };
+        let Some(close) = lower[tag_end..].find("</script").map(|i| tag_end + i) else {
+            break;
+        };
+        let tag = &lower[start..tag_end];
+        let is_inline = !tag.split_whitespace().any(|attr| attr.starts_with("src="));
+        if is_inline {
+            let body = &html[tag_end + 1..close];
+            let digest = Sha256::digest(body.as_bytes());
+            hashes.push(format!(
+                "'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            ));
+        }
+        from = close;
+    }
+    hashes
+}
+
+fn content_security_policy(script_hashes: &[String], connect_src: &[String]) -> String {
+    let mut script_src = vec!["'self'".to_owned(), "'wasm-unsafe-eval'".to_owned()];
+    script_src.extend(script_hashes.iter().cloned());
+    let mut connect = vec!["'self'".to_owned()];
+    connect.extend(connect_src.iter().cloned());
+    format!(
+        "default-src 'self'; script-src {}; style-src 'self'; img-src 'self' data:; \
+         connect-src {}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        script_src.join(" "),
+        connect.join(" ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_paths() {
+        assert!(is_api_path("/admin/api/users/list"));
+        assert!(is_api_path("/v3/user/show"));
+        assert!(is_api_path("/healthz"));
+        assert!(!is_api_path("/administrators"));
+        assert!(!is_api_path("/users/user-123"));
+        assert!(!is_api_path("/"));
+    }
+
+    #[test]
+    fn hashes_inline_scripts_only() {
+        let html = r#"<html><head><script src="/a.js"></script><SCRIPT type="module">boot()</SCRIPT></head></html>"#;
+        let expected = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(b"boot()"));
+        assert_eq!(
+            inline_script_hashes(html),
+            vec![format!("'sha256-{expected}'")]
+        );
+    }
+
+    #[test]
+    fn csp_lists_hashes_and_connect_origins() {
+        let csp = content_security_policy(&["'sha256-x'".into()], &["https://api.example".into()]);
+        assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-x';"));
+        assert!(csp.contains("connect-src 'self' https://api.example;"));
+        assert!(csp.contains("frame-ancestors 'none'"));
+    }
+}

@@ -1,0 +1,428 @@
+//! The HTTP surface: static app + CSP, CORS, chaos, OpenAPI coverage, health, start-up
+//! behaviour, and one test over a real TCP port.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use axum::body::Body;
+use axum::http::Request;
+use base64::Engine;
+use common::*;
+use offboard_server::{ServerConfig, endpoints};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const INDEX: &str = r#"<!DOCTYPE html><html><head><link rel="modulepreload" href="/app.js"><script type="module">import init from '/app.js'; init('/app_bg.wasm');</script></head><body></body></html>"#;
+
+fn site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("dir");
+    std::fs::write(dir.path().join("index.html"), INDEX).expect("index");
+    std::fs::write(
+        dir.path().join("app.js"),
+        "export default function init() {}",
+    )
+    .expect("js");
+    dir
+}
+
+fn get(path: &str) -> Request<Body> {
+    Request::builder()
+        .uri(path)
+        .body(Body::empty())
+        .expect("request")
+}
+
+#[tokio::test]
+async fn static_app_pages_carry_the_csp_with_the_inline_script_hash() {
+    let site = site();
+    let dir = site.path().to_owned();
+    let server = Server::with(|c| {
+        c.static_dir = Some(dir);
+        c.connect_src = vec!["https://adoc.example.com".into()];
+    })
+    .await;
+    let script = "import init from '/app.js'; init('/app_bg.wasm');";
+    let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script.as_bytes()));
+    for path in ["/", "/users/user-123", "/emergency?user=user-123"] {
+        let page = server.send(get(path)).await;
+        page.expect(200);
+        assert_eq!(page.text, INDEX, "{path}");
+        let csp = page.header("content-security-policy").expect("csp");
+        assert_eq!(
+            csp,
+            format!(
+                "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'sha256-{hash}'; style-src 'self'; \
+                 img-src 'self' data:; connect-src 'self' https://adoc.example.com; frame-ancestors 'none'; \
+                 base-uri 'none'; form-action 'self'"
+            )
+        );
+        assert_eq!(page.header("x-frame-options"), Some("DENY"));
+        assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
+        assert_eq!(page.header("referrer-policy"), Some("no-referrer"));
+    }
+    let js = server.send(get("/app.js")).await;
+    js.expect(200);
+    assert!(js.header("content-security-policy").is_none());
+    // API paths never fall back to the page.
+    let api = server.send(get("/admin/api/nope")).await;
+    api.expect(404);
+    assert_eq!(api.body["status"], 404);
+    server.send(get("/v3/nope")).await.expect(404);
+    assert_eq!(
+        server.send(get("/healthz")).await.body,
+        json!({"status": "ok"})
+    );
+}
+
+#[tokio::test]
+async fn static_dir_without_index_is_a_start_error() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut config = ServerConfig::new(format!(
+        "sqlite://{}",
+        dir.path().join("db.sqlite").display()
+    ));
+    config.static_dir = Some(dir.path().join("missing"));
+    assert!(offboard_server::app(config).await.is_err());
+}
+
+fn preflight(origin: &str) -> Request<Body> {
+    Request::builder()
+        .method("OPTIONS")
+        .uri("/admin/api/users/user-123")
+        .header("Origin", origin)
+        .header("Access-Control-Request-Method", "PUT")
+        .header(
+            "Access-Control-Request-Headers",
+            "accesskey,secretkey,content-type",
+        )
+        .body(Body::empty())
+        .expect("request")
+}
+
+#[tokio::test]
+async fn cors_allows_listed_origins_only() {
+    let server = Server::with(|c| c.cors_origins = vec!["http://localhost:3000".into()]).await;
+    let allowed = server.send(preflight("http://localhost:3000")).await;
+    assert!(allowed.status.is_success(), "{}", allowed.status);
+    assert_eq!(
+        allowed.header("access-control-allow-origin"),
+        Some("http://localhost:3000")
+    );
+    let methods = allowed
+        .header("access-control-allow-methods")
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        methods.contains("PUT") && methods.contains("DELETE"),
+        "{methods}"
+    );
+    let headers = allowed
+        .header("access-control-allow-headers")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    assert!(
+        headers.contains("accesskey") && headers.contains("secretkey"),
+        "{headers}"
+    );
+
+    let other = server.send(preflight("http://evil.example")).await;
+    assert!(other.header("access-control-allow-origin").is_none());
+
+    let mut request = adoc_request("GET", "/admin/api/users/current", OWNER, None);
+    request
+        .headers_mut()
+        .insert("Origin", "http://localhost:3000".parse().expect("origin"));
+    let actual = server.send(request).await;
+    actual.expect(200);
+    assert_eq!(
+        actual.header("access-control-allow-origin"),
+        Some("http://localhost:3000")
+    );
+    assert!(
+        actual
+            .header("access-control-expose-headers")
+            .unwrap_or_default()
+            .to_ascii_lowercase()
+            .contains("retry-after")
+    );
+
+    // Without --cors-origin, nobody cross-origin.
+    let plain = Server::demo().await;
+    assert!(
+        plain
+            .send(preflight("http://localhost:3000"))
+            .await
+            .header("access-control-allow-origin")
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn chaos_faults_one_path_before_the_handler() {
+    let server = Server::with(|c| {
+        c.chaos = Some(
+            "error-rate=1,statuses=503,retry-after-s=3,path=/admin/api/users/user-123,seed=7"
+                .parse()
+                .expect("spec"),
+        );
+    })
+    .await;
+    let faulted = server
+        .adoc(
+            "PUT",
+            "/admin/api/users/user-123",
+            OWNER,
+            Some(r#"{"enabled": false}"#),
+        )
+        .await;
+    faulted.expect(503);
+    assert_eq!(faulted.header("retry-after"), Some("3"));
+    assert_eq!(faulted.header("cache-control"), Some("no-store"));
+    assert_eq!(faulted.body["status"], 503);
+    assert!(faulted.message().contains("nothing was changed"));
+    // Elsewhere, no faults; and the faulted call changed nothing, nor audited anything.
+    let other = server.get("/admin/api/users/user-456", OWNER).await;
+    other.expect(200);
+    let users = server
+        .get("/admin/api/users/list?searchString=first.last", OWNER)
+        .await;
+    assert_eq!(users.body["users"][0]["enabled"], true);
+    assert_eq!(audit_events(&server).await, Vec::<Value>::new());
+    server.send(get("/healthz")).await.expect(200);
+}
+
+#[tokio::test]
+async fn chaos_statuses_and_td_shape() {
+    let server = Server::with(|c| {
+        c.chaos = Some("error-rate=1,statuses=429,path=/v3/".parse().expect("spec"));
+    })
+    .await;
+    let reply = server.td("GET", "/v3/user/show", TD_OWNER, None).await;
+    reply.expect(429);
+    assert_eq!(reply.header("retry-after"), Some("1"));
+    assert_eq!(reply.body["status_code"], 429);
+    server
+        .get("/admin/api/users/current", OWNER)
+        .await
+        .expect(200);
+}
+
+#[tokio::test]
+async fn chaos_latency_delays_requests() {
+    let server = Server::with(|c| c.chaos = Some("latency-ms=150".parse().expect("spec"))).await;
+    let started = std::time::Instant::now();
+    server
+        .get("/admin/api/users/current", OWNER)
+        .await
+        .expect(200);
+    assert!(started.elapsed().as_millis() >= 150);
+}
+
+/// Every (method, path) of `openapi.json`.
+fn documented() -> BTreeSet<(String, String)> {
+    let doc: Value =
+        serde_json::from_str(include_str!("../openapi.json")).expect("openapi.json is JSON");
+    assert_eq!(doc["openapi"], "3.1.0");
+    let mut out = BTreeSet::new();
+    for (path, ops) in doc["paths"].as_object().expect("paths") {
+        for method in ops.as_object().expect("operations").keys() {
+            out.insert((method.to_uppercase(), path.clone()));
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn openapi_documents_exactly_the_served_endpoints() {
+    let served: BTreeSet<(String, String)> = endpoints()
+        .into_iter()
+        .map(|e| (e.method.to_owned(), e.path.to_owned()))
+        .collect();
+    let documented = documented();
+    let undocumented: Vec<_> = served.difference(&documented).collect();
+    let unserved: Vec<_> = documented.difference(&served).collect();
+    assert!(
+        undocumented.is_empty(),
+        "served but not in openapi.json: {undocumented:?}"
+    );
+    assert!(
+        unserved.is_empty(),
+        "in openapi.json but not served: {unserved:?}"
+    );
+
+    // And the server hands out that document without credentials.
+    let server = Server::demo().await;
+    let reply = server.send(get("/openapi.json")).await;
+    reply.expect(200);
+    assert_eq!(reply.header("content-type"), Some("application/json"));
+    assert_eq!(
+        reply.body["info"]["title"],
+        "Offboard reference admin API server"
+    );
+    // Every documented endpoint answers something other than "no such endpoint".
+    for (method, path) in &documented {
+        let path = path
+            .replace("{userId}", "user-123")
+            .replace("{accessKey}", "AK-nope")
+            .replace("{email}", "ghost@company.com");
+        let request = Request::builder()
+            .method(method.as_str())
+            .uri(&path)
+            .body(Body::empty())
+            .expect("request");
+        let reply = server.send(request).await;
+        assert!(
+            !reply.message().starts_with("no endpoint"),
+            "{method} {path}"
+        );
+        assert_ne!(reply.status.as_u16(), 405, "{method} {path}");
+    }
+}
+
+#[tokio::test]
+async fn demo_loads_only_into_an_empty_database() {
+    let server = Server::demo().await;
+    server
+        .adoc("DELETE", "/admin/api/users/api-keys/AK-abc123", OWNER, None)
+        .await
+        .expect(200);
+    // Start again on the same file: nothing is reloaded or duplicated.
+    let mut config = ServerConfig::new(server.database_url.clone());
+    config.demo = true;
+    config.demo_users = 50;
+    let again = offboard_server::app(config).await.expect("restart");
+    let restarted = Server {
+        router: again,
+        database_url: server.database_url.clone(),
+        dir: tempfile::tempdir().expect("dir"),
+    };
+    assert_eq!(
+        restarted.get("/admin/api/users/count", OWNER).await.body["count"],
+        12
+    );
+    restarted
+        .adoc("DELETE", "/admin/api/users/api-keys/AK-abc123", OWNER, None)
+        .await
+        .expect(404);
+    // The chain continues where it stopped.
+    restarted
+        .adoc("DELETE", "/admin/api/users/api-keys/AK-def456", OWNER, None)
+        .await
+        .expect(200);
+    assert!(
+        offboard_server::verify_audit(&server.database_url)
+            .await
+            .expect("verify")
+            .is_intact()
+    );
+    assert_eq!(
+        audit_events(&restarted).await.len(),
+        3,
+        "delete, the refused retry, delete"
+    );
+}
+
+#[tokio::test]
+async fn generated_users_are_numbered_and_varied() {
+    let server = Server::with(|c| c.demo_users = 12_000).await;
+    let count = server
+        .get("/admin/api/users/count?searchString=user-gen-", OWNER)
+        .await;
+    assert_eq!(count.body["count"], 12_000);
+    let first = server.get("/admin/api/users/user-gen-00001", OWNER).await;
+    first.expect(200);
+    assert_eq!(first.body["email"], "user.00001@company.com");
+    assert_eq!(first.body["accountRole"], "restricted");
+    let keys = server
+        .get("/admin/api/users/user-gen-00001/api-keys", OWNER)
+        .await;
+    let types: Vec<String> = column(&keys.body["data"], "type");
+    assert_eq!(types.len(), 2);
+    assert!(types.contains(&"MASTER".to_owned()) && types.contains(&"WRITE_ONLY".to_owned()));
+    let page = server
+        .get("/admin/api/users/list?searchString=user-gen&max=50", OWNER)
+        .await;
+    let names: BTreeSet<String> = column(&page.body["users"], "lastName")
+        .into_iter()
+        .collect();
+    assert!(names.len() > 5, "varied names: {names:?}");
+    let access: BTreeSet<String> = column(&page.body["users"], "lastAccessOn")
+        .into_iter()
+        .collect();
+    assert!(access.len() > 40, "varied last access");
+}
+
+#[tokio::test]
+async fn a_missing_sqlite_file_is_created() {
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("fresh.db");
+    assert!(!path.exists());
+    let _router = offboard_server::app(ServerConfig::new(format!("sqlite://{}", path.display())))
+        .await
+        .expect("start");
+    assert!(path.exists());
+}
+
+/// One HTTP/1.1 request over a real socket; returns status line and body.
+async fn http(addr: std::net::SocketAddr, request: &str) -> (String, String) {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    stream.write_all(request.as_bytes()).await.expect("write");
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).await.expect("read");
+    let status = raw.lines().next().unwrap_or_default().to_owned();
+    let body = raw
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+#[tokio::test]
+async fn serves_over_a_real_tcp_port() {
+    let dir = tempfile::tempdir().expect("dir");
+    let mut config = ServerConfig::new(format!("sqlite://{}", dir.path().join("tcp.db").display()));
+    config.demo = true;
+    config.demo_users = 3;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let server = tokio::spawn(offboard_server::serve(config, listener));
+
+    let mut ready = false;
+    for _ in 0..100 {
+        let (status, _) = http(
+            addr,
+            "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        )
+        .await;
+        if status.contains("200") {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(ready, "server did not come up");
+    let body = r#"{"enabled": false}"#;
+    let (status, text) = http(
+        addr,
+        &format!(
+            "PUT /admin/api/users/user-123 HTTP/1.1\r\nHost: x\r\naccessKey: demo-owner-ak\r\nsecretKey: demo-owner-sk\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        ),
+    )
+    .await;
+    assert!(status.contains("200"), "{status} {text}");
+    assert!(text.contains(r#""enabled":false"#));
+    let (status, _) = http(
+        addr,
+        "POST /v3/user/remove/first.last@company.com HTTP/1.1\r\nHost: x\r\nAuthorization: TD1 1/demo-owner-master\r\n\
+         Content-Length: 0\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert!(status.contains("200"), "{status}");
+    server.abort();
+}
