@@ -146,6 +146,10 @@ impl Clock for BrowserClock {
         now_ms()
     }
 
+    fn epoch_ms(&self) -> f64 {
+        js_sys::Date::now()
+    }
+
     fn sleep(&self, ms: u64) -> LocalBoxFuture<'static, ()> {
         Box::pin(sleep(ms))
     }

@@ -169,6 +169,9 @@ pub(crate) mod tests {
         fn now_ms(&self) -> f64 {
             self.now.get()
         }
+        fn epoch_ms(&self) -> f64 {
+            1_733_390_000_000.0 + self.now.get()
+        }
         fn sleep(&self, ms: u64) -> LocalBoxFuture<'static, ()> {
             self.now.set(self.now.get() + ms as f64);
             self.sleeps.borrow_mut().push(ms);

@@ -115,8 +115,10 @@ pub trait Transport {
 
 /// Time and chance, injected so the engine runs the same in a browser, natively and in tests.
 pub trait Clock {
-    /// Milliseconds since an arbitrary fixed point (e.g. `performance.now()`).
+    /// Milliseconds since an arbitrary fixed point (e.g. `performance.now()`), for durations.
     fn now_ms(&self) -> f64;
+    /// Milliseconds since the Unix epoch (e.g. `Date.now()`), for timestamps in reports.
+    fn epoch_ms(&self) -> f64;
     fn sleep(&self, ms: u64) -> LocalBoxFuture<'static, ()>;
     /// A uniformly random number in `[0, 1)`, for backoff jitter.
     fn random(&self) -> f64;

@@ -12,4 +12,6 @@ pub mod lenient;
 pub mod model;
 pub mod platform;
 pub mod policy;
+pub mod run;
 pub mod snapshot;
+pub mod time;

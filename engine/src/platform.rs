@@ -36,7 +36,7 @@ pub enum ConnectError {
     #[error(transparent)]
     Api(#[from] ApiError),
     #[error("{} is a {} user: Offboard needs the key of an administrator or the account owner", user.email, user.account_role.map_or("restricted", AccountRole::as_str))]
-    NotAdministrator { user: User },
+    NotAdministrator { user: Box<User> },
 }
 
 impl ConnectError {
@@ -94,7 +94,9 @@ impl<'a, T: Transport, C: Clock> Platform<'a, T, C> {
                     .account_role
                     .is_some_and(|role| !role.is_administrator()) =>
             {
-                Err(ConnectError::NotAdministrator { user })
+                Err(ConnectError::NotAdministrator {
+                    user: Box::new(user),
+                })
             }
             Ok(user) => Ok(Some(user)),
             Err(ApiError::NotFound { .. }) if self.dialect == Dialect::Adoc => {

@@ -1,0 +1,419 @@
+//! Running a plan's steps: every call recorded in the journal, changes sent at most once, a few
+//! requests in flight at a time, and every step reconciling (it lists what is left, removes it,
+//! and lists again) so that a retry, a resume or a key created mid-run all end the same way.
+
+use super::journal::{CallOutcome, CallRecord, Journal, StepStatus};
+use super::plan::{Action, CheckKind};
+use super::verify;
+use crate::client::{Client, parse_json};
+use crate::dialect::{adoc, has_next_page, td};
+use crate::error::ApiError;
+use crate::http::{Clock, Request, Response, Transport};
+use crate::model::Dialect;
+use futures::StreamExt;
+use serde_json::Value;
+use std::cell::RefCell;
+
+/// A browser's connections per origin on HTTP/1.1: more requests in flight would only queue.
+pub const DEFAULT_CONCURRENCY: usize = 6;
+
+/// How many times a step lists and removes again before it reports what is left.
+const ROUNDS: usize = 3;
+
+/// What a 404 means for a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnMissing {
+    /// The thing to remove is already gone: the goal holds (revoking a key, removing a user).
+    Done,
+    /// The thing was needed: a 404 is an error.
+    Fail,
+}
+
+/// A call's answer, once it is known to have reached its goal.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    Response(Response),
+    /// Already removed, or this exact change finished earlier in the run.
+    AlreadyDone,
+}
+
+impl Answer {
+    /// The JSON body (`null` when already done).
+    pub fn json(&self) -> Result<Value, ApiError> {
+        match self {
+            Answer::Response(response) => parse_json(response),
+            Answer::AlreadyDone => Ok(Value::Null),
+        }
+    }
+}
+
+pub struct Runner<'a, T, C> {
+    client: &'a Client<T, C>,
+    journal: &'a RefCell<Journal>,
+    concurrency: usize,
+    on_change: &'a dyn Fn(),
+}
+
+impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
+    /// `on_change` is called after every recorded change to the journal (to render, persist).
+    pub fn new(
+        client: &'a Client<T, C>,
+        journal: &'a RefCell<Journal>,
+        on_change: &'a dyn Fn(),
+    ) -> Self {
+        Self {
+            client,
+            journal,
+            concurrency: DEFAULT_CONCURRENCY,
+            on_change,
+        }
+    }
+
+    pub fn with_concurrency(mut self, concurrency: usize) -> Self {
+        self.concurrency = concurrency.max(1);
+        self
+    }
+
+    /// Runs every step not yet finished, in order, continuing past a failed one: in an
+    /// emergency each step still takes access away even if the one before left something.
+    pub async fn run_remaining(&self) {
+        let count = self.journal.borrow().steps.len();
+        for index in 0..count {
+            let finished = self.journal.borrow().steps[index].status.is_finished();
+            if !finished {
+                self.run_step(index).await;
+            }
+        }
+    }
+
+    /// Runs (or re-runs) one step and returns how it ended.
+    pub async fn run_step(&self, index: usize) -> StepStatus {
+        let action = self.journal.borrow().plan.steps[index].action.clone();
+        self.set_status(index, StepStatus::Running);
+        let outcome = match action {
+            Action::Document => self.document(index).await,
+            Action::Disable { request } => self
+                .send_once(index, request, OnMissing::Fail)
+                .await
+                .map(drop)
+                .map_err(summary),
+            Action::RevokeKeys { .. } => self.revoke_keys(index).await,
+            Action::RemoveGroups { .. } => self.remove_groups(index).await,
+            Action::LockOut { keys, groups } => self.lock_out(index, keys, groups).await,
+            Action::Verify { checks } => self.verify(index, &checks).await,
+            Action::TransferPipelines { to, .. } => self.transfer_pipelines(index, &to).await,
+            Action::RemoveUser { keys } => {
+                let email = self.journal.borrow().plan.target.email.clone();
+                let removal = td::remove_user(&email, &keys);
+                self.send_once(index, removal, OnMissing::Done)
+                    .await
+                    .map(drop)
+                    .map_err(summary)
+            }
+        };
+        let status = match outcome {
+            Ok(()) => StepStatus::Done,
+            Err(summary) => StepStatus::Failed { summary },
+        };
+        self.set_status(index, status.clone());
+        status
+    }
+
+    /// Sends a change decided when the plan was drawn, unless it already finished in this run
+    /// (a resumed run must not repeat it). Changes decided from a fresh listing use [`send`]:
+    /// what was just listed is there now, whatever happened before.
+    ///
+    /// [`send`]: Runner::send
+    pub async fn send_once(
+        &self,
+        step: usize,
+        request: Request,
+        on_missing: OnMissing,
+    ) -> Result<Answer, ApiError> {
+        if self.journal.borrow().finished_change(&request).is_some() {
+            return Ok(Answer::AlreadyDone);
+        }
+        self.send(step, request, on_missing).await
+    }
+
+    /// Sends one request as part of `step`, recording it in the journal.
+    pub async fn send(
+        &self,
+        step: usize,
+        request: Request,
+        on_missing: OnMissing,
+    ) -> Result<Answer, ApiError> {
+        let seq = {
+            let mut journal = self.journal.borrow_mut();
+            let seq = journal.calls.len() as u32;
+            journal.calls.push(CallRecord {
+                seq,
+                step,
+                method: request.method,
+                path: request.path.clone(),
+                body: request.body_text(),
+                started_at_ms: self.client.clock().epoch_ms(),
+                duration_ms: 0.0,
+                attempts: 0,
+                status: None,
+                outcome: CallOutcome::Running,
+            });
+            seq
+        };
+        let sent = self.client.send(&request).await;
+        let status = match &sent.result {
+            Ok(response) => Some(response.status),
+            Err(error) => error.status(),
+        };
+        let (outcome, answer) = match sent.result {
+            Ok(response) => (CallOutcome::Ok, Ok(Answer::Response(response))),
+            Err(ApiError::NotFound { .. }) if on_missing == OnMissing::Done => {
+                (CallOutcome::AlreadyDone, Ok(Answer::AlreadyDone))
+            }
+            Err(error) => (
+                CallOutcome::Failed {
+                    summary: error.plain_words(),
+                    detail: error.to_string(),
+                },
+                Err(error),
+            ),
+        };
+        {
+            let mut journal = self.journal.borrow_mut();
+            let record = &mut journal.calls[seq as usize];
+            record.duration_ms = sent.elapsed_ms;
+            record.attempts = sent.attempts;
+            record.status = status;
+            record.outcome = outcome;
+        }
+        (self.on_change)();
+        answer
+    }
+
+    /// Sends `requests` with at most `concurrency` in flight; answers come back in any order.
+    /// `once`: skip changes that already finished (see [`Runner::send_once`]).
+    async fn send_all(
+        &self,
+        step: usize,
+        requests: Vec<(Request, OnMissing)>,
+        once: bool,
+    ) -> Vec<Result<Answer, ApiError>> {
+        futures::stream::iter(requests)
+            .map(|(request, on_missing)| async move {
+                if once {
+                    self.send_once(step, request, on_missing).await
+                } else {
+                    self.send(step, request, on_missing).await
+                }
+            })
+            .buffer_unordered(self.concurrency)
+            .collect()
+            .await
+    }
+
+    fn target(&self) -> (String, String) {
+        let journal = self.journal.borrow();
+        (
+            journal.plan.target.id.clone(),
+            journal.plan.target.email.clone(),
+        )
+    }
+
+    fn set_status(&self, index: usize, status: StepStatus) {
+        let now = self.client.clock().epoch_ms();
+        {
+            let mut journal = self.journal.borrow_mut();
+            let state = &mut journal.steps[index];
+            if status == StepStatus::Running {
+                state.started_at_ms = Some(now);
+                state.finished_at_ms = None;
+            } else {
+                state.finished_at_ms = Some(now);
+            }
+            state.status = status;
+        }
+        (self.on_change)();
+    }
+
+    /// Every key id of the target (ADOC, all pages), read as part of `step`.
+    async fn list_keys(&self, step: usize) -> Result<Vec<String>, ApiError> {
+        let (id, _) = self.target();
+        let mut keys = Vec::new();
+        let mut page = 0;
+        loop {
+            let answer = self
+                .send(
+                    step,
+                    adoc::list_keys(&id, page, adoc::KEYS_PAGE),
+                    OnMissing::Fail,
+                )
+                .await?;
+            let parsed = adoc::parse_keys_page(&answer.json()?)?;
+            let more = has_next_page(page, adoc::KEYS_PAGE, parsed.items.len(), parsed.total);
+            keys.extend(parsed.items.into_iter().map(|key| key.id));
+            if !more {
+                return Ok(keys);
+            }
+            page += 1;
+        }
+    }
+
+    async fn list_groups(&self, step: usize) -> Result<Vec<String>, ApiError> {
+        let (id, _) = self.target();
+        let answer = self
+            .send(step, adoc::list_groups(&id), OnMissing::Fail)
+            .await?;
+        Ok(adoc::parse_groups(&answer.json()?)?
+            .into_iter()
+            .map(|group| group.id)
+            .collect())
+    }
+
+    /// Lists the keys and revokes them, again until nothing is left (a key created meanwhile
+    /// shows up in the next list).
+    async fn revoke_keys(&self, step: usize) -> Result<(), String> {
+        for _ in 0..ROUNDS {
+            let keys = self.list_keys(step).await.map_err(summary)?;
+            if keys.is_empty() {
+                return Ok(());
+            }
+            let deletes = keys
+                .iter()
+                .map(|key| (adoc::delete_key(key), OnMissing::Done))
+                .collect();
+            self.send_all(step, deletes, false).await;
+        }
+        let left = self.list_keys(step).await.map_err(summary)?;
+        leftover(&left, "API key")
+    }
+
+    async fn remove_groups(&self, step: usize) -> Result<(), String> {
+        let (id, _) = self.target();
+        for _ in 0..ROUNDS {
+            let groups = self.list_groups(step).await.map_err(summary)?;
+            if groups.is_empty() {
+                return Ok(());
+            }
+            // A failure is left to the next round's list, which shows what is still there.
+            let _ = self
+                .send(step, adoc::remove_groups(&id, &groups), OnMissing::Fail)
+                .await;
+        }
+        let left = self.list_groups(step).await.map_err(summary)?;
+        leftover(&left, "group membership")
+    }
+
+    /// The emergency's middle: every known key and the known groups at once, then the usual
+    /// reconciliation for anything created meanwhile.
+    async fn lock_out(
+        &self,
+        step: usize,
+        keys: Vec<String>,
+        groups: Vec<String>,
+    ) -> Result<(), String> {
+        let (id, _) = self.target();
+        let mut requests: Vec<(Request, OnMissing)> = keys
+            .iter()
+            .map(|key| (adoc::delete_key(key), OnMissing::Done))
+            .collect();
+        if !groups.is_empty() {
+            // First in the queue: one call that takes every permission away at once.
+            requests.insert(0, (adoc::remove_groups(&id, &groups), OnMissing::Fail));
+        }
+        self.send_all(step, requests, true).await;
+        let (keys_left, groups_left) =
+            futures::join!(self.revoke_keys(step), self.remove_groups(step));
+        match (keys_left, groups_left) {
+            (Ok(()), Ok(())) => Ok(()),
+            (Err(a), Err(b)) => Err(format!("{a} {b}")),
+            (Err(problem), _) | (_, Err(problem)) => Err(problem),
+        }
+    }
+
+    async fn transfer_pipelines(&self, step: usize, to: &str) -> Result<(), String> {
+        let (_, email) = self.target();
+        for _ in 0..ROUNDS {
+            let answer = self
+                .send(step, adoc::pipelines_owned_by(&email), OnMissing::Fail)
+                .await
+                .map_err(summary)?;
+            let owned = adoc::parse_pipelines(&answer.json().map_err(summary)?).map_err(summary)?;
+            if owned.is_empty() {
+                break;
+            }
+            let moves = owned
+                .iter()
+                .map(|p| (adoc::transfer_pipeline(&p.uid, to), OnMissing::Fail))
+                .collect();
+            self.send_all(step, moves, false).await;
+        }
+        // The step's own check, kept as evidence in the report.
+        let check = verify::run_checks(self, step, &[CheckKind::NoPipelines]).await;
+        let passed = check.passed();
+        self.journal.borrow_mut().verifications.push(check);
+        (self.on_change)();
+        if passed {
+            Ok(())
+        } else {
+            Err("Some pipelines are still owned by this person.".into())
+        }
+    }
+
+    async fn verify(&self, step: usize, checks: &[CheckKind]) -> Result<(), String> {
+        let verification = verify::run_checks(self, step, checks).await;
+        let failed = verification
+            .checks
+            .iter()
+            .filter(|check| !check.passed)
+            .count();
+        let total = verification.checks.len();
+        self.journal.borrow_mut().verifications.push(verification);
+        (self.on_change)();
+        if failed == 0 {
+            Ok(())
+        } else {
+            Err(format!("{failed} of {total} checks failed."))
+        }
+    }
+
+    /// Runbook step 1: reads everything and keeps it as the run's snapshot.
+    async fn document(&self, step: usize) -> Result<(), String> {
+        let snapshot = super::document::take(self, step).await.map_err(summary)?;
+        self.journal.borrow_mut().snapshot = Some(snapshot);
+        (self.on_change)();
+        Ok(())
+    }
+
+    pub(crate) fn dialect(&self) -> Dialect {
+        self.journal.borrow().plan.dialect
+    }
+
+    pub(crate) fn journal(&self) -> &RefCell<Journal> {
+        self.journal
+    }
+
+    pub(crate) fn now_ms(&self) -> f64 {
+        self.client.clock().epoch_ms()
+    }
+}
+
+fn summary(error: ApiError) -> String {
+    error.plain_words()
+}
+
+fn leftover(left: &[String], what: &str) -> Result<(), String> {
+    if left.is_empty() {
+        return Ok(());
+    }
+    let shown: Vec<&str> = left.iter().take(5).map(String::as_str).collect();
+    let more = if left.len() > shown.len() {
+        format!(" and {} more", left.len() - shown.len())
+    } else {
+        String::new()
+    };
+    Err(format!(
+        "{} {what}(s) could not be removed: {}{more}.",
+        left.len(),
+        shown.join(", ")
+    ))
+}

@@ -1,0 +1,246 @@
+//! The journal: everything about a run that must survive a reloaded or closed tab, and
+//! everything its report is made of. It holds no secret: requests carry no credentials, and
+//! bodies carry attributes and public ids only.
+//!
+//! Resuming is safe because steps reconcile (they list what is left before changing anything)
+//! and because a change that finished is never sent again ([`Journal::finished_change`]).
+
+use super::plan::{CheckKind, Plan};
+use crate::http::{Method, Request};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Where a step stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "kebab-case")]
+pub enum StepStatus {
+    Pending,
+    Running,
+    Done,
+    /// Finished, but something is left (failed calls, failed checks, or remaining items).
+    Failed {
+        summary: String,
+    },
+    /// Skipped by the person, with the reason they typed (it goes into the report).
+    Skipped {
+        reason: String,
+    },
+}
+
+impl StepStatus {
+    pub fn is_finished(&self) -> bool {
+        matches!(self, StepStatus::Done | StepStatus::Skipped { .. })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StepState {
+    pub status: StepStatus,
+    pub started_at_ms: Option<f64>,
+    pub finished_at_ms: Option<f64>,
+}
+
+/// How one call ended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "kebab-case")]
+pub enum CallOutcome {
+    Running,
+    Ok,
+    /// The thing to remove was already gone (404 on a revoke): the goal holds.
+    AlreadyDone,
+    Failed {
+        summary: String,
+        detail: String,
+    },
+    /// The tab closed while it was in flight: whether it took effect is unknown, and the step's
+    /// reconciliation finds out.
+    Interrupted,
+}
+
+impl CallOutcome {
+    pub fn succeeded(&self) -> bool {
+        matches!(self, CallOutcome::Ok | CallOutcome::AlreadyDone)
+    }
+}
+
+/// One HTTP call as made: the report's timeline row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallRecord {
+    pub seq: u32,
+    pub step: usize,
+    pub method: Method,
+    pub path: String,
+    /// The request body as shown in previews (no credentials are ever in a body).
+    pub body: String,
+    pub started_at_ms: f64,
+    pub duration_ms: f64,
+    pub attempts: u32,
+    pub status: Option<u16>,
+    pub outcome: CallOutcome,
+}
+
+impl CallRecord {
+    pub fn line(&self) -> String {
+        format!("{} {}", self.method, self.path)
+    }
+
+    fn is_same_change(&self, request: &Request) -> bool {
+        self.method == request.method
+            && self.path == request.path
+            && self.body == request.body_text()
+    }
+}
+
+/// One verification: a fact, whether it holds, and what was read to decide.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Check {
+    pub kind: CheckKind,
+    pub label: String,
+    pub passed: bool,
+    /// The call made and what it answered, e.g. `GET …/api-keys → 0 keys`.
+    pub evidence: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Verification {
+    pub at_ms: f64,
+    pub checks: Vec<Check>,
+}
+
+impl Verification {
+    pub fn passed(&self) -> bool {
+        !self.checks.is_empty() && self.checks.iter().all(|check| check.passed)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Journal {
+    /// Bumped when the format changes; older journals are not resumed.
+    pub format: u32,
+    pub id: String,
+    pub plan: Plan,
+    /// Who ran it ("Olivia Owner <owner@company.com>") and against which endpoint.
+    pub operator: String,
+    pub endpoint: String,
+    pub created_at_ms: f64,
+    /// Wizard: when the departure was notified; the runbook's one-hour clock starts there.
+    pub notified_at_ms: Option<f64>,
+    /// The "document current access" snapshot, once taken.
+    pub snapshot: Option<Value>,
+    pub steps: Vec<StepState>,
+    pub calls: Vec<CallRecord>,
+    pub verifications: Vec<Verification>,
+}
+
+pub const FORMAT: u32 = 1;
+
+impl Journal {
+    pub fn new(plan: Plan, operator: String, endpoint: String, now_ms: f64) -> Self {
+        let steps = plan
+            .steps
+            .iter()
+            .map(|_| StepState {
+                status: StepStatus::Pending,
+                started_at_ms: None,
+                finished_at_ms: None,
+            })
+            .collect();
+        let id = format!(
+            "{}-{}-{}",
+            kind_word(&plan),
+            plan.target.reference,
+            now_ms as u64
+        );
+        Self {
+            format: FORMAT,
+            id,
+            plan,
+            operator,
+            endpoint,
+            created_at_ms: now_ms,
+            notified_at_ms: None,
+            snapshot: None,
+            steps,
+            calls: Vec::new(),
+            verifications: Vec::new(),
+        }
+    }
+
+    /// Reads a journal back, marking calls that were in flight when the tab went away.
+    pub fn restore(json: &str) -> Option<Self> {
+        let mut journal: Journal = serde_json::from_str(json).ok()?;
+        if journal.format != FORMAT {
+            return None;
+        }
+        for call in &mut journal.calls {
+            if call.outcome == CallOutcome::Running {
+                call.outcome = CallOutcome::Interrupted;
+            }
+        }
+        for step in &mut journal.steps {
+            if step.status == StepStatus::Running {
+                step.status = StepStatus::Pending;
+            }
+        }
+        Some(journal)
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The earlier successful record of this exact change, if any: it must not be sent again.
+    pub fn finished_change(&self, request: &Request) -> Option<&CallRecord> {
+        if !request.method.is_mutating() {
+            return None;
+        }
+        self.calls
+            .iter()
+            .find(|call| call.outcome.succeeded() && call.is_same_change(request))
+    }
+
+    /// The first step not yet finished; `None` when the run is complete.
+    pub fn next_step(&self) -> Option<usize> {
+        self.steps
+            .iter()
+            .position(|step| !step.status.is_finished())
+    }
+
+    pub fn is_complete(&self) -> bool {
+        self.next_step().is_none()
+    }
+
+    pub fn calls_of(&self, step: usize) -> impl Iterator<Item = &CallRecord> {
+        self.calls.iter().filter(move |call| call.step == step)
+    }
+
+    /// Marks `step` skipped; a reason is required because it goes into the report.
+    pub fn skip(&mut self, step: usize, reason: &str, now_ms: f64) -> Result<(), &'static str> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err("Type why this step is skipped: the reason goes into the report.");
+        }
+        let state = self.steps.get_mut(step).ok_or("no such step")?;
+        state.status = StepStatus::Skipped {
+            reason: reason.to_string(),
+        };
+        state.finished_at_ms = Some(now_ms);
+        Ok(())
+    }
+
+    pub fn latest_verification(&self) -> Option<&Verification> {
+        self.verifications.last()
+    }
+}
+
+fn kind_word(plan: &Plan) -> &'static str {
+    match plan.kind {
+        super::plan::RunKind::Wizard => "offboarding",
+        super::plan::RunKind::Emergency => "emergency",
+    }
+}

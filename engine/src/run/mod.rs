@@ -1,0 +1,14 @@
+//! Offboarding runs: plans (what will happen), the runner (doing it, a few calls at a time),
+//! the journal (what happened, resumable), verification and the report.
+
+pub mod document;
+pub mod execute;
+pub mod journal;
+pub mod plan;
+pub mod report;
+pub mod verify;
+
+#[cfg(test)]
+mod fake;
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,454 @@
+//! The runner against the in-memory platform: plans, full runs, stragglers, retries, resume and
+//! verdicts.
+
+use super::execute::Runner;
+use super::fake::Fake;
+use super::journal::{CallOutcome, Journal, StepStatus};
+use super::plan::{self, Action, CheckKind, Departure, Inventory};
+use super::{report, verify};
+use crate::client::Client;
+use crate::client::tests::{FakeClock, futures_lite_block_on as block_on};
+use crate::dialect::td::KeyDisposal;
+use crate::http::Body;
+use crate::model::{Dialect, User};
+use serde_json::json;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+fn user_123() -> User {
+    let mut attributes = BTreeMap::new();
+    attributes.insert("department".to_string(), vec!["Data".to_string()]);
+    User {
+        id: "user-123".into(),
+        email: "first.last@company.com".into(),
+        name: "First Last".into(),
+        enabled: Some(true),
+        attributes,
+        ..User::default()
+    }
+}
+
+fn inventory() -> Inventory {
+    Inventory {
+        user: user_123(),
+        keys: vec!["AK-abc123".into(), "AK-def456".into()],
+        groups: vec![
+            "group-data-eng".into(),
+            "group-pipeline-owners".into(),
+            "group-prod-access".into(),
+        ],
+        pipelines: vec!["pl-customer-360".into(), "pl-daily-sales".into()],
+    }
+}
+
+fn departure() -> Departure {
+    Departure {
+        date: "2024-12-05".into(),
+        reason: "Voluntary - New Job".into(),
+        handed_off_to: "replacement@company.com".into(),
+    }
+}
+
+fn adoc_wizard() -> Journal {
+    let plan = plan::wizard(
+        Dialect::Adoc,
+        &inventory(),
+        &departure(),
+        KeyDisposal::Delete,
+    );
+    Journal::new(
+        plan,
+        "Olivia Owner <owner@company.com>".into(),
+        "http://127.0.0.1:8080".into(),
+        1_733_391_000_000.0,
+    )
+}
+
+fn run_all(fake: &Fake, journal: &RefCell<Journal>) {
+    let client = Client::new(fake, FakeClock::default());
+    let runner = Runner::new(&client, journal, &|| {});
+    block_on(runner.run_remaining());
+}
+
+#[test]
+fn the_adoc_wizard_follows_the_runbook_in_order() {
+    let journal = adoc_wizard();
+    let ids: Vec<&str> = journal.plan.steps.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "document",
+            "disable",
+            "revoke-keys",
+            "remove-groups",
+            "verify",
+            "transfer-ownership"
+        ]
+    );
+
+    let disable = journal.plan.steps[1].preview(&journal.plan);
+    assert_eq!(disable.len(), 1);
+    assert_eq!(disable[0].line(), "PUT /admin/api/users/user-123");
+    assert_eq!(
+        disable[0].body,
+        Body::Json(json!({"enabled": false, "attributes": {
+            "department": ["Data"], "status": ["OFFBOARDED"], "offboardDate": ["2024-12-05"],
+            "reason": ["Voluntary - New Job"], "handedOffTo": ["replacement@company.com"]}})),
+        "the runbook's four attributes, and the user's other attributes kept"
+    );
+    let revoke: Vec<String> = journal.plan.steps[2]
+        .preview(&journal.plan)
+        .iter()
+        .map(|r| r.line())
+        .collect();
+    assert_eq!(
+        revoke,
+        [
+            "GET /admin/api/users/user-123/api-keys?page=0&size=100",
+            "DELETE /admin/api/users/api-keys/AK-abc123",
+            "DELETE /admin/api/users/api-keys/AK-def456",
+            "GET /admin/api/users/user-123/api-keys?page=0&size=100",
+        ]
+    );
+    let transfer = journal.plan.steps[5].preview(&journal.plan);
+    assert!(transfer.iter().any(|r| {
+        r.body_text()
+            .contains("\"owner\": \"replacement@company.com\"")
+    }));
+}
+
+#[test]
+fn emergency_plans_disable_first_and_spare_what_scim_owns() {
+    let plan = plan::emergency(Dialect::Adoc, &inventory(), "2024-12-05");
+    assert!(matches!(plan.steps[0].action, Action::Disable { .. }));
+    assert!(
+        matches!(plan.steps[1].action, Action::LockOut { ref keys, ref groups } if keys.len() == 2 && groups.len() == 3)
+    );
+    let body = plan.steps[0].preview(&plan)[0].body_text();
+    assert!(body.contains("\"Emergency\"") && body.contains("OFFBOARDED"));
+
+    let mut scim = inventory();
+    scim.user.scim_managed = true;
+    let plan = plan::emergency(Dialect::Adoc, &scim, "2024-12-05");
+    let actions: Vec<&Action> = plan.steps.iter().map(|s| &s.action).collect();
+    assert!(matches!(
+        actions[..],
+        [Action::RevokeKeys { .. }, Action::Verify { .. }]
+    ));
+
+    let td = plan::emergency(Dialect::Td, &inventory(), "2024-12-05");
+    assert_eq!(
+        td.steps[0].preview(&td)[0].line(),
+        "POST /v3/user/remove/first.last@company.com"
+    );
+}
+
+#[test]
+fn a_whole_adoc_wizard_run_leaves_no_access_and_moves_the_pipelines() {
+    let fake = Fake::runbook();
+    let journal = RefCell::new(adoc_wizard());
+    run_all(&fake, &journal);
+    let journal = journal.into_inner();
+
+    for (index, step) in journal.steps.iter().enumerate() {
+        assert_eq!(step.status, StepStatus::Done, "step {index}");
+    }
+    let state = fake.state.borrow();
+    let (_, enabled, attributes) = &state.users["user-123"];
+    assert!(!enabled);
+    assert_eq!(
+        attributes["handedOffTo"],
+        json!(["replacement@company.com"])
+    );
+    assert_eq!(attributes["department"], json!(["Data"]));
+    assert!(state.keys.values().all(|user| user != "user-123"));
+    assert!(state.memberships.is_empty());
+    assert!(
+        state
+            .pipelines
+            .values()
+            .all(|owner| owner == "replacement@company.com")
+    );
+
+    let snapshot = journal
+        .snapshot
+        .as_ref()
+        .expect("the snapshot is kept with the run");
+    assert_eq!(snapshot["apiKeys"].as_array().unwrap().len(), 2);
+    assert_eq!(snapshot["takenBy"], "Olivia Owner <owner@company.com>");
+    let verification = &journal.verifications[0];
+    assert!(verification.passed(), "{verification:?}");
+    assert!(
+        verification
+            .checks
+            .iter()
+            .any(|c| c.evidence.ends_with("→ 0 keys"))
+    );
+    assert!(journal.verifications.last().unwrap().checks[0].kind == CheckKind::NoPipelines);
+}
+
+#[test]
+fn a_key_created_mid_run_is_revoked_too() {
+    let fake = Fake::runbook();
+    *fake.create_key_mid_run.borrow_mut() = Some("AK-sneaky".into());
+    let journal = RefCell::new(adoc_wizard());
+    run_all(&fake, &journal);
+    assert!(
+        fake.changes_received()
+            .contains(&"DELETE /admin/api/users/api-keys/AK-sneaky".to_string())
+    );
+    assert!(fake.state.borrow().keys.is_empty());
+    assert_eq!(journal.borrow().steps[2].status, StepStatus::Done);
+}
+
+#[test]
+fn transient_failures_are_retried_and_a_missing_key_counts_as_revoked() {
+    let fake = Fake::runbook();
+    fake.faults
+        .borrow_mut()
+        .push(("/admin/api/users/api-keys/AK-abc123".into(), 503, 2));
+    // Someone else revoked this one already: the DELETE answers 404.
+    fake.state
+        .borrow_mut()
+        .keys
+        .insert("AK-gone".into(), "user-123".into());
+    let plan = plan::emergency(
+        Dialect::Adoc,
+        &Inventory {
+            keys: vec!["AK-gone".into(), "AK-abc123".into(), "AK-def456".into()],
+            ..inventory()
+        },
+        "2024-12-05",
+    );
+    fake.state.borrow_mut().keys.remove("AK-gone");
+    let journal = RefCell::new(Journal::new(plan, "o".into(), "e".into(), 0.0));
+    run_all(&fake, &journal);
+    let journal = journal.into_inner();
+    let retried = journal
+        .calls
+        .iter()
+        .find(|c| c.path.ends_with("AK-abc123"))
+        .unwrap();
+    assert_eq!(
+        (retried.attempts, retried.outcome.clone()),
+        (3, CallOutcome::Ok)
+    );
+    let gone = journal
+        .calls
+        .iter()
+        .find(|c| c.path.ends_with("AK-gone"))
+        .unwrap();
+    assert_eq!(gone.outcome, CallOutcome::AlreadyDone);
+    assert!(journal.verifications[0].passed());
+    let tally = report::tally(&journal, 1);
+    assert_eq!(
+        (tally.succeeded, tally.failed, tally.retried),
+        (4, 0, 1),
+        "3 keys + the group removal"
+    );
+}
+
+#[test]
+fn emergency_disables_before_anything_else_then_locks_out() {
+    let fake = Fake::runbook();
+    let plan = plan::emergency(Dialect::Adoc, &inventory(), "2024-12-05");
+    let journal = RefCell::new(Journal::new(plan, "o".into(), "e".into(), 0.0));
+    run_all(&fake, &journal);
+    let changes = fake.changes_received();
+    assert!(changes[0].starts_with("PUT /admin/api/users/user-123 {"));
+    assert_eq!(
+        changes.len(),
+        4,
+        "disable, remove-groups, two key deletes: {changes:?}"
+    );
+    assert!(journal.borrow().verifications[0].passed());
+}
+
+#[test]
+fn a_run_resumed_from_its_journal_repeats_no_finished_change() {
+    let fake = Fake::runbook();
+    for i in 0..5 {
+        fake.state
+            .borrow_mut()
+            .keys
+            .insert(format!("AK-extra-{i}"), "user-123".into());
+    }
+    // The tab goes away after the disable and three key deletes.
+    fake.cut_after_changes.set(Some(4));
+    let journal = RefCell::new(adoc_wizard());
+    {
+        let client =
+            Client::new(&fake, FakeClock::default()).with_retry(crate::client::RetryPolicy::none());
+        let runner = Runner::new(&client, &journal, &|| {});
+        block_on(async {
+            runner.run_step(0).await;
+            runner.run_step(1).await;
+            runner.run_step(2).await;
+        });
+    }
+    let saved = journal.borrow().to_json();
+    assert!(
+        !saved.contains("demo-") && !saved.contains("secret"),
+        "the journal holds no credential"
+    );
+
+    // A new tab: the journal is read back and the run goes on with a working network.
+    fake.cut_after_changes.set(None);
+    let restored = Journal::restore(&saved).expect("journal reads back");
+    assert_eq!(
+        restored.next_step(),
+        Some(2),
+        "step 3 did not finish and is next"
+    );
+    let journal = RefCell::new(restored);
+    run_all(&fake, &journal);
+
+    let changes = fake.changes_received();
+    let distinct: std::collections::BTreeSet<&String> = changes.iter().collect();
+    assert_eq!(
+        distinct.len(),
+        changes.len(),
+        "no change reached the platform twice: {changes:?}"
+    );
+    assert_eq!(
+        changes.iter().filter(|l| l.starts_with("DELETE")).count(),
+        7,
+        "each of the 7 keys deleted once"
+    );
+    assert!(journal.borrow().is_complete());
+    assert!(fake.state.borrow().keys.is_empty());
+}
+
+#[test]
+fn verdicts_fail_with_the_evidence_read() {
+    let (passed, evidence) = verify::judge(
+        &CheckKind::Disabled,
+        &json!({"userId": "u", "enabled": true}),
+        "",
+    );
+    assert!(!passed);
+    assert_eq!(evidence, "\"enabled\": true");
+    let (passed, evidence) = verify::judge(
+        &CheckKind::NoKeys,
+        &json!({"data": [{"accessKey": "AK-1"}], "meta": {"total": 1}}),
+        "",
+    );
+    assert!(!passed);
+    assert_eq!(evidence, "1 key(s): AK-1");
+    let (passed, _) = verify::judge(&CheckKind::NoPermissions, &json!({"permissions": []}), "");
+    assert!(passed);
+    let (passed, evidence) = verify::judge(
+        &CheckKind::UserRemoved,
+        &json!({"users": [{"email": "a@b.c"}]}),
+        "a@b.c",
+    );
+    assert!(!passed);
+    assert_eq!(evidence, "1 users, a@b.c still listed");
+    let reassigned = CheckKind::KeysReassigned {
+        to: "o@c".into(),
+        keys: vec!["AK-1".into(), "AK-2".into()],
+    };
+    let (passed, evidence) = verify::judge(&reassigned, &json!({"apikeys": [{"id": "AK-1"}]}), "");
+    assert!(!passed);
+    assert_eq!(evidence, "not listed under o@c: AK-2");
+    let (passed, evidence) = verify::judge(
+        &CheckKind::OffboardingRecorded,
+        &json!({"userId": "u", "enabled": false, "attributes": {"status": ["OFFBOARDED"]}}),
+        "",
+    );
+    assert!(!passed, "three attributes missing");
+    assert!(evidence.contains("reason: missing"));
+}
+
+#[test]
+fn td_wizard_removes_the_user_with_keys_deleted_and_verifies() {
+    let fake = Fake::runbook();
+    let inventory = Inventory {
+        user: User {
+            id: "3".into(),
+            ..user_123()
+        },
+        ..inventory()
+    };
+    let plan = plan::wizard(Dialect::Td, &inventory, &departure(), KeyDisposal::Delete);
+    assert_eq!(plan.target.reference, "first.last@company.com");
+    let journal = RefCell::new(Journal::new(plan, "o".into(), "e".into(), 0.0));
+    run_all(&fake, &journal);
+    let journal = journal.into_inner();
+    assert!(journal.is_complete(), "{:?}", journal.steps);
+    assert_eq!(
+        fake.changes_received(),
+        ["POST /v3/user/remove/first.last@company.com"]
+    );
+    let checks = &journal.verifications[0].checks;
+    assert!(checks.iter().all(|c| c.passed), "{checks:?}");
+    assert!(checks[1].evidence.contains("0 keys"));
+    assert_eq!(
+        journal.snapshot.as_ref().unwrap()["apiKeys"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}
+
+#[test]
+fn td_reassignment_adds_a_check_that_the_keys_moved() {
+    let plan = plan::wizard(
+        Dialect::Td,
+        &inventory(),
+        &departure(),
+        KeyDisposal::Reassign(Some("owner@company.com".into())),
+    );
+    let Action::Verify { checks } = &plan.steps[2].action else {
+        panic!()
+    };
+    assert!(checks.contains(&CheckKind::KeysReassigned {
+        to: "owner@company.com".into(),
+        keys: vec!["AK-abc123".into(), "AK-def456".into()]
+    }));
+}
+
+#[test]
+fn skipping_needs_a_reason_that_the_report_keeps() {
+    let mut journal = adoc_wizard();
+    assert!(journal.skip(5, "  ", 1.0).is_err());
+    journal.skip(5, "No pipelines to hand over", 1.0).unwrap();
+    assert!(report::to_csv(&journal).contains("skipped: No pipelines to hand over"));
+    assert_eq!(
+        report::to_json(&journal)["steps"][5]["status"]["reason"],
+        "No pipelines to hand over"
+    );
+}
+
+#[test]
+fn the_report_has_every_call_with_time_status_duration_and_attempts() {
+    let fake = Fake::runbook();
+    let journal = RefCell::new(adoc_wizard());
+    run_all(&fake, &journal);
+    let journal = journal.into_inner();
+    let report = report::to_json(&journal);
+    assert_eq!(
+        report["calls"].as_array().unwrap().len(),
+        journal.calls.len()
+    );
+    let first_delete = report["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["method"] == "DELETE")
+        .unwrap();
+    assert_eq!(first_delete["status"], 200);
+    assert_eq!(first_delete["attempts"], 1);
+    assert!(
+        first_delete["time"]
+            .as_str()
+            .unwrap()
+            .starts_with("2024-12-05T")
+    );
+    assert_eq!(report["verdict"]["passed"], true);
+    assert_eq!(report["operator"], "Olivia Owner <owner@company.com>");
+    let csv = report::to_csv(&journal);
+    assert!(csv.starts_with("time,step,method,path,status,duration_ms,attempts,outcome\r\n"));
+    assert!(csv.contains(",revoke-keys,DELETE,/admin/api/users/api-keys/AK-abc123,200,"));
+}

@@ -1,0 +1,181 @@
+//! Verification: each fact that must hold once access is gone, decided from a fresh read, with
+//! the read itself kept as evidence ("GET …/api-keys → 0 keys").
+
+use super::execute::{OnMissing, Runner};
+use super::journal::{Check, Verification};
+use super::plan::{CheckKind, check_calls};
+use crate::dialect::{adoc, td};
+use crate::error::ApiError;
+use crate::http::{Clock, Request, Transport};
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// Runs `checks` as part of `step`. A read shared by two checks is made once.
+pub async fn run_checks<T: Transport, C: Clock>(
+    runner: &Runner<'_, T, C>,
+    step: usize,
+    checks: &[CheckKind],
+) -> Verification {
+    let target = runner.journal().borrow().plan.target.clone();
+    let mut answers: HashMap<String, Result<Value, ApiError>> = HashMap::new();
+    let mut results = Vec::new();
+    for check in checks {
+        let Some(request) = check_calls(check, &target).into_iter().next() else {
+            continue;
+        };
+        let line = request.line();
+        if !answers.contains_key(&line) {
+            let answer = read(runner, step, check, request).await;
+            answers.insert(line.clone(), answer);
+        }
+        let (passed, evidence) = match &answers[&line] {
+            Ok(value) => judge(check, value, &target.email),
+            Err(error) => (false, format!("could not read: {}", error.plain_words())),
+        };
+        results.push(Check {
+            kind: check.clone(),
+            label: check.label(),
+            passed,
+            evidence: format!("{line} → {evidence}"),
+        });
+    }
+    Verification {
+        at_ms: runner.now_ms(),
+        checks: results,
+    }
+}
+
+/// Makes the check's read. For TD, a 404 on the removed user's key list means "no such user, so
+/// no keys": the answer then reads as an empty list.
+async fn read<T: Transport, C: Clock>(
+    runner: &Runner<'_, T, C>,
+    step: usize,
+    check: &CheckKind,
+    request: Request,
+) -> Result<Value, ApiError> {
+    let gone_is_empty = matches!(check, CheckKind::NoKeys) && request.path.starts_with("/v3/");
+    let on_missing = if gone_is_empty {
+        OnMissing::Done
+    } else {
+        OnMissing::Fail
+    };
+    let answer = runner.send(step, request, on_missing).await?;
+    let value = answer.json()?;
+    Ok(if value.is_null() && gone_is_empty {
+        serde_json::json!({"apikeys": []})
+    } else {
+        value
+    })
+}
+
+/// Decides one check from what was read; returns whether it holds and the evidence in words.
+pub fn judge(check: &CheckKind, value: &Value, email: &str) -> (bool, String) {
+    match check {
+        CheckKind::Disabled => match adoc::parse_user(value) {
+            Ok(user) => (
+                user.enabled == Some(false),
+                format!(
+                    "\"enabled\": {}",
+                    user.enabled.map_or("absent".into(), |e| e.to_string())
+                ),
+            ),
+            Err(error) => (false, error.to_string()),
+        },
+        CheckKind::OffboardingRecorded => match adoc::parse_user(value) {
+            Ok(user) => {
+                let wanted = ["status", "offboardDate", "reason", "handedOffTo"];
+                let shown: Vec<String> = wanted
+                    .iter()
+                    .map(|name| {
+                        format!(
+                            "{name}: {}",
+                            user.attributes
+                                .get(*name)
+                                .map_or("missing".into(), |v| v.join(", "))
+                        )
+                    })
+                    .collect();
+                let recorded = user.is_offboarded()
+                    && wanted
+                        .iter()
+                        .all(|name| user.attributes.get(*name).is_some_and(|v| !v.is_empty()));
+                (recorded, shown.join("; "))
+            }
+            Err(error) => (false, error.to_string()),
+        },
+        CheckKind::NoKeys => {
+            let keys = if value.get("apikeys").is_some() {
+                td::parse_keys(value).map(|keys| keys.into_iter().map(|k| k.id).collect::<Vec<_>>())
+            } else {
+                adoc::parse_keys_page(value)
+                    .map(|page| page.items.into_iter().map(|k| k.id).collect())
+            };
+            count_is_zero(keys, "key")
+        }
+        CheckKind::NoGroups => count_is_zero(
+            adoc::parse_groups(value).map(|g| g.into_iter().map(|g| g.id).collect()),
+            "group",
+        ),
+        CheckKind::NoPermissions => count_is_zero(
+            adoc::parse_permissions(value).map(|p| p.into_iter().map(|p| p.name).collect()),
+            "permission",
+        ),
+        CheckKind::NoPipelines => count_is_zero(
+            adoc::parse_pipelines(value).map(|p| p.into_iter().map(|p| p.uid).collect()),
+            "pipeline",
+        ),
+        CheckKind::UserRemoved => match td::parse_users(value) {
+            Ok(users) => {
+                let present = users
+                    .iter()
+                    .any(|user| user.email.eq_ignore_ascii_case(email));
+                let verdict = if present {
+                    "still listed"
+                } else {
+                    "not listed"
+                };
+                (
+                    !present,
+                    format!("{} users, {email} {verdict}", users.len()),
+                )
+            }
+            Err(error) => (false, error.to_string()),
+        },
+        CheckKind::KeysReassigned { to, keys } => match td::parse_keys(value) {
+            Ok(listed) => {
+                let missing: Vec<&String> = keys
+                    .iter()
+                    .filter(|key| !listed.iter().any(|l| &l.id == *key))
+                    .collect();
+                let evidence = if missing.is_empty() {
+                    format!("all {} key(s) listed under {to}", keys.len())
+                } else {
+                    format!(
+                        "not listed under {to}: {}",
+                        missing
+                            .iter()
+                            .map(|k| k.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                };
+                (missing.is_empty(), evidence)
+            }
+            Err(error) => (false, error.to_string()),
+        },
+    }
+}
+
+fn count_is_zero(items: Result<Vec<String>, ApiError>, noun: &str) -> (bool, String) {
+    match items {
+        Ok(items) if items.is_empty() => (true, format!("0 {noun}s")),
+        Ok(items) => {
+            let shown: Vec<&str> = items.iter().take(5).map(String::as_str).collect();
+            (
+                false,
+                format!("{} {noun}(s): {}", items.len(), shown.join(", ")),
+            )
+        }
+        Err(error) => (false, error.to_string()),
+    }
+}
