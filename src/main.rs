@@ -6,6 +6,7 @@ mod components;
 mod download;
 mod format;
 mod pages;
+mod runs;
 mod session;
 
 fn main() {

@@ -1,3 +1,7 @@
 //! Shared widgets.
 
+pub mod call_list;
 pub mod error_notice;
+pub mod report_actions;
+pub mod request_preview;
+pub mod verification;

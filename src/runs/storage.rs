@@ -1,0 +1,86 @@
+//! Journals kept in `localStorage`, so a reloaded or closed tab can resume a run, plus an index
+//! of them. A journal holds no credential (see `offboard_engine::run::journal`); credentials are
+//! never written here.
+
+use offboard_engine::run::journal::Journal;
+use serde::{Deserialize, Serialize};
+
+const INDEX_KEY: &str = "offboard.runs";
+const RUN_PREFIX: &str = "offboard.run.";
+/// Older finished runs are dropped beyond this many.
+const KEEP: usize = 20;
+
+/// What the index says about one run, enough to offer "resume".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunEntry {
+    pub id: String,
+    pub endpoint: String,
+    pub dialect: String,
+    pub reference: String,
+    pub name: String,
+    pub kind: String,
+    pub complete: bool,
+    pub updated_at_ms: f64,
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+pub fn index() -> Vec<RunEntry> {
+    local_storage()
+        .and_then(|storage| storage.get_item(INDEX_KEY).ok().flatten())
+        .and_then(|raw| serde_json::from_str(&raw).ok())
+        .unwrap_or_default()
+}
+
+pub fn save(journal: &Journal) {
+    let Some(storage) = local_storage() else { return };
+    let _ = storage.set_item(&format!("{RUN_PREFIX}{}", journal.id), &journal.to_json());
+    let mut entries = index();
+    entries.retain(|entry| entry.id != journal.id);
+    entries.insert(
+        0,
+        RunEntry {
+            id: journal.id.clone(),
+            endpoint: journal.endpoint.clone(),
+            dialect: journal.plan.dialect.as_str().to_string(),
+            reference: journal.plan.target.reference.clone(),
+            name: journal.plan.target.name.clone(),
+            kind: format!("{:?}", journal.plan.kind).to_lowercase(),
+            complete: journal.is_complete(),
+            updated_at_ms: js_sys::Date::now(),
+        },
+    );
+    for dropped in entries.split_off(KEEP.min(entries.len())) {
+        let _ = storage.remove_item(&format!("{RUN_PREFIX}{}", dropped.id));
+    }
+    if let Ok(raw) = serde_json::to_string(&entries) {
+        let _ = storage.set_item(INDEX_KEY, &raw);
+    }
+}
+
+pub fn load(id: &str) -> Option<Journal> {
+    let raw = local_storage()?.get_item(&format!("{RUN_PREFIX}{id}")).ok().flatten()?;
+    Journal::restore(&raw)
+}
+
+pub fn discard(id: &str) {
+    let Some(storage) = local_storage() else { return };
+    let _ = storage.remove_item(&format!("{RUN_PREFIX}{id}"));
+    let mut entries = index();
+    entries.retain(|entry| entry.id != id);
+    if let Ok(raw) = serde_json::to_string(&entries) {
+        let _ = storage.set_item(INDEX_KEY, &raw);
+    }
+}
+
+/// The unfinished run of `kind` for this person on this platform, if one was left behind.
+pub fn unfinished(endpoint: &str, dialect: &str, reference: &str, kind: &str) -> Option<Journal> {
+    index()
+        .into_iter()
+        .filter(|entry| !entry.complete && entry.kind == kind)
+        .find(|entry| entry.endpoint == endpoint && entry.dialect == dialect && entry.reference == reference)
+        .and_then(|entry| load(&entry.id))
+}
