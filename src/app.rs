@@ -3,6 +3,7 @@
 
 use crate::pages::connect::ConnectPage;
 use crate::pages::directory::{Directory, DirectoryPage};
+use crate::pages::emergency::EmergencyPage;
 use crate::pages::user::UserPage;
 use crate::session::{Session, use_session};
 use leptos::prelude::*;
@@ -24,6 +25,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/connect") view=ConnectPage />
                     <Route path=path!("/users") view=|| view! { <RequireConnection><DirectoryPage /></RequireConnection> } />
                     <Route path=path!("/users/:reference") view=|| view! { <RequireConnection><UserPage /></RequireConnection> } />
+                    <Route path=path!("/emergency") view=|| view! { <RequireConnection><EmergencyPage /></RequireConnection> } />
                 </Routes>
             </main>
         </Router>
@@ -46,6 +48,7 @@ fn Header() -> impl IntoView {
                 view! {
                     <nav aria-label="Main">
                         <A href="/users">"Directory"</A>
+                        <A href="/emergency" attr:class="nav-emergency">"Emergency"</A>
                     </nav>
                     <p class="connection" aria-label="Connection">
                         <span class="who">"Connected as " <strong>{connection.identity.describe()}</strong></span>

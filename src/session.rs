@@ -110,6 +110,14 @@ impl Connection {
     }
 }
 
+/// Who is at the controls, as snapshots and reports name them: "Olivia Owner <owner@company.com>".
+pub fn operator(connection: &Connection) -> String {
+    match &connection.identity.user {
+        Some(user) => format!("{} <{}>", user.name, user.email),
+        None => connection.identity.describe(),
+    }
+}
+
 /// The app-wide session: the current connection, if any.
 #[derive(Clone, Copy)]
 pub struct Session {

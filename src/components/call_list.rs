@@ -21,12 +21,18 @@ pub fn CallList(run: RunHandle, step: usize) -> impl IntoView {
         }
         let total = calls.len();
         let shown: Vec<CallRecord> = if total > LIST_LIMIT {
-            calls.into_iter().filter(|call| matches!(call.outcome, CallOutcome::Failed { .. })).collect()
+            calls
+                .into_iter()
+                .filter(|call| matches!(call.outcome, CallOutcome::Failed { .. }))
+                .collect()
         } else {
             calls
         };
         let note = (total > LIST_LIMIT).then(|| {
-            format!("{} calls made; failed ones are listed below. The report has every call.", thousands(total as u64))
+            format!(
+                "{} calls made; failed ones are listed below. The report has every call.",
+                thousands(total as u64)
+            )
         });
         Some(view! {
             {note.map(|note| view! { <p class="hint">{note}</p> })}
@@ -48,7 +54,9 @@ fn CallRow(call: CallRecord) -> impl IntoView {
     let time = rfc3339(call.started_at_ms);
     let clock = time.get(11..19).unwrap_or_default().to_string();
     let (class, problem) = match &call.outcome {
-        CallOutcome::Failed { summary, detail } => ("outcome-failed", Some((summary.clone(), detail.clone()))),
+        CallOutcome::Failed { summary, detail } => {
+            ("outcome-failed", Some((summary.clone(), detail.clone())))
+        }
         CallOutcome::Ok | CallOutcome::AlreadyDone => ("outcome-ok", None),
         _ => ("outcome-pending", None),
     };

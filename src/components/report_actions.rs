@@ -9,12 +9,16 @@ use offboard_engine::run::report;
 pub fn ReportActions(run: RunHandle) -> impl IntoView {
     let save_json = move |_| {
         let (name, text) = run.with(|journal| {
-            (format!("{}.json", journal.id), serde_json::to_string_pretty(&report::to_json(journal)).unwrap_or_default())
+            (
+                format!("{}.json", journal.id),
+                serde_json::to_string_pretty(&report::to_json(journal)).unwrap_or_default(),
+            )
         });
         download::save(&name, "application/json", &text);
     };
     let save_csv = move |_| {
-        let (name, text) = run.with(|journal| (format!("{}.csv", journal.id), report::to_csv(journal)));
+        let (name, text) =
+            run.with(|journal| (format!("{}.csv", journal.id), report::to_csv(journal)));
         download::save(&name, "text/csv", &text);
     };
     view! {

@@ -22,7 +22,11 @@ pub fn RequestPreview(
         .collect();
     let headers = headers.join("\n");
     let count = requests.len();
-    let summary = if count == 1 { "The call it makes".to_string() } else { format!("The {count} calls it makes") };
+    let summary = if count == 1 {
+        "The call it makes".to_string()
+    } else {
+        format!("The {count} calls it makes")
+    };
     let base = connection.base_url.trim_end_matches('/').to_string();
     view! {
         <details class="request-preview" open=open>

@@ -2,4 +2,5 @@
 
 pub mod connect;
 pub mod directory;
+pub mod emergency;
 pub mod user;

@@ -26,6 +26,8 @@ pub struct RunHandle {
 }
 
 impl RunHandle {
+    /// Creates the handle's signals under the current reactive owner: create it in a component
+    /// that stays mounted while the run is shown (not in one the run replaces).
     pub fn new(journal: Journal) -> Self {
         let handle = RunHandle {
             journal: StoredValue::new_local(Rc::new(RefCell::new(journal))),
@@ -50,7 +52,8 @@ impl RunHandle {
 
     /// Changes the journal outside the runner (skip a step, set the notification time …).
     pub fn update(&self, change: impl FnOnce(&mut Journal)) {
-        self.journal.with_value(|journal| change(&mut journal.borrow_mut()));
+        self.journal
+            .with_value(|journal| change(&mut journal.borrow_mut()));
         self.changed();
         self.persist_now();
     }
@@ -95,6 +98,7 @@ impl RunHandle {
         if self.persist_pending.try_set_value(false).is_none() {
             return; // the page is gone
         }
-        self.journal.with_value(|journal| storage::save(&journal.borrow()));
+        self.journal
+            .with_value(|journal| storage::save(&journal.borrow()));
     }
 }

@@ -36,7 +36,9 @@ pub fn index() -> Vec<RunEntry> {
 }
 
 pub fn save(journal: &Journal) {
-    let Some(storage) = local_storage() else { return };
+    let Some(storage) = local_storage() else {
+        return;
+    };
     let _ = storage.set_item(&format!("{RUN_PREFIX}{}", journal.id), &journal.to_json());
     let mut entries = index();
     entries.retain(|entry| entry.id != journal.id);
@@ -62,12 +64,17 @@ pub fn save(journal: &Journal) {
 }
 
 pub fn load(id: &str) -> Option<Journal> {
-    let raw = local_storage()?.get_item(&format!("{RUN_PREFIX}{id}")).ok().flatten()?;
+    let raw = local_storage()?
+        .get_item(&format!("{RUN_PREFIX}{id}"))
+        .ok()
+        .flatten()?;
     Journal::restore(&raw)
 }
 
 pub fn discard(id: &str) {
-    let Some(storage) = local_storage() else { return };
+    let Some(storage) = local_storage() else {
+        return;
+    };
     let _ = storage.remove_item(&format!("{RUN_PREFIX}{id}"));
     let mut entries = index();
     entries.retain(|entry| entry.id != id);
@@ -81,6 +88,8 @@ pub fn unfinished(endpoint: &str, dialect: &str, reference: &str, kind: &str) ->
     index()
         .into_iter()
         .filter(|entry| !entry.complete && entry.kind == kind)
-        .find(|entry| entry.endpoint == endpoint && entry.dialect == dialect && entry.reference == reference)
+        .find(|entry| {
+            entry.endpoint == endpoint && entry.dialect == dialect && entry.reference == reference
+        })
         .and_then(|entry| load(&entry.id))
 }

@@ -8,4 +8,5 @@ mod support;
 
 mod connect;
 mod directory;
+mod emergency;
 mod user_page;

@@ -123,10 +123,21 @@ pub struct Browser {
 
 impl Browser {
     pub async fn open(server: &TestServer) -> Self {
-        Self::open_sized(server, (1280, 900)).await
+        Self::open_with(server, (1280, 900), None).await
     }
 
-    pub async fn open_sized(server: &TestServer, (width, height): (u32, u32)) -> Self {
+    /// A phone: Chrome's iPhone 12 Pro emulation, 390×844 CSS pixels (a headless window cannot
+    /// be made that narrow).
+    pub async fn open_phone(server: &TestServer) -> Self {
+        let phone = json!({"deviceName": "iPhone 12 Pro"});
+        Self::open_with(server, (390, 844), Some(phone)).await
+    }
+
+    async fn open_with(
+        server: &TestServer,
+        (width, height): (u32, u32),
+        mobile: Option<Value>,
+    ) -> Self {
         let port = free_port().await;
         let driver = Command::new("chromedriver")
             .arg(format!("--port={port}"))
@@ -150,6 +161,10 @@ impl Browser {
                 }
             }
         });
+        let mut capabilities = capabilities;
+        if let Some(mobile) = mobile {
+            capabilities["goog:chromeOptions"]["mobileEmulation"] = mobile;
+        }
         let Value::Object(capabilities) = capabilities else {
             unreachable!()
         };
@@ -204,7 +219,10 @@ impl Browser {
             Err(error) => {
                 self.screenshot("failure").await;
                 let body = self.body_text().await;
-                panic!("{what} did not appear ({error}). The page said:\n{body}");
+                let errors = self.console_errors().await;
+                panic!(
+                    "{what} did not appear ({error}). The page said:\n{body}\nConsole errors: {errors}"
+                );
             }
         }
     }
@@ -289,6 +307,25 @@ impl Browser {
         );
         self.wait_for(&xpath, &format!("a {role} saying {text:?}"))
             .await
+    }
+
+    /// Errors the page logged (a Rust panic in the app is logged by its panic hook).
+    pub async fn console_errors(&self) -> String {
+        let script = "return (window.__offboardErrors || []).join('\\n')";
+        match self.client.execute(script, vec![]).await {
+            Ok(Value::String(errors)) => errors,
+            _ => String::new(),
+        }
+    }
+
+    /// Starts keeping the page's console errors (call after the page has loaded).
+    pub async fn capture_console(&self) {
+        let script = "window.__offboardErrors = []; const log = console.error.bind(console); \
+            console.error = (...args) => { window.__offboardErrors.push(args.join(' ')); log(...args); };";
+        self.client
+            .execute(script, vec![])
+            .await
+            .expect("install console capture");
     }
 
     pub async fn body_text(&self) -> String {

@@ -37,6 +37,93 @@ pub fn tally(journal: &Journal, step: usize) -> Tally {
     tally
 }
 
+/// What one step has achieved so far, for a live timeline ("200/200 keys revoked").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    pub keys_revoked: usize,
+    pub keys_attempted: usize,
+    pub groups_removed: usize,
+    pub pipelines_moved: usize,
+    pub users_removed: usize,
+    pub accounts_disabled: usize,
+    pub checks_passed: usize,
+    pub checks: usize,
+}
+
+pub fn progress(journal: &Journal, step: usize) -> Progress {
+    let mut progress = Progress::default();
+    let mut keys = std::collections::BTreeSet::new();
+    let mut revoked = std::collections::BTreeSet::new();
+    for call in journal
+        .calls_of(step)
+        .filter(|call| call.method.is_mutating())
+    {
+        let done = call.outcome.succeeded();
+        let path = call.path.as_str();
+        if path.starts_with("/admin/api/users/api-keys/")
+            || path.starts_with("/v3/user/apikey/remove/")
+        {
+            keys.insert(path);
+            if done {
+                revoked.insert(path);
+            }
+        } else if !done {
+            continue;
+        } else if path.ends_with("/remove-groups") {
+            let body: serde_json::Value = serde_json::from_str(&call.body).unwrap_or_default();
+            progress.groups_removed += body["groupIds"].as_array().map_or(0, Vec::len);
+        } else if path.starts_with("/torch-pipeline/") {
+            progress.pipelines_moved += 1;
+        } else if path.starts_with("/v3/user/remove/") {
+            progress.users_removed += 1;
+        } else if path.starts_with("/admin/api/users/") {
+            progress.accounts_disabled += 1;
+        }
+    }
+    progress.keys_attempted = keys.len();
+    progress.keys_revoked = revoked.len();
+    let step_id = journal.plan.steps.get(step).map(|s| s.id.as_str());
+    if step_id == Some("verify") {
+        if let Some(verification) = journal.latest_verification() {
+            progress.checks = verification.checks.len();
+            progress.checks_passed = verification.checks.iter().filter(|c| c.passed).count();
+        }
+    }
+    progress
+}
+
+impl Progress {
+    /// "200/200 keys revoked, 50 groups removed": only what the step touched.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if self.accounts_disabled > 0 {
+            parts.push("account disabled".to_string());
+        }
+        if self.keys_attempted > 0 {
+            parts.push(format!(
+                "{}/{} keys revoked",
+                self.keys_revoked, self.keys_attempted
+            ));
+        }
+        if self.groups_removed > 0 {
+            parts.push(format!("{} groups removed", self.groups_removed));
+        }
+        if self.pipelines_moved > 0 {
+            parts.push(format!("{} pipelines moved", self.pipelines_moved));
+        }
+        if self.users_removed > 0 {
+            parts.push("user removed".to_string());
+        }
+        if self.checks > 0 {
+            parts.push(format!(
+                "{}/{} checks passed",
+                self.checks_passed, self.checks
+            ));
+        }
+        parts.join(", ")
+    }
+}
+
 /// The run's verdict in one sentence, from its latest verification.
 pub fn verdict(journal: &Journal) -> Option<(bool, String)> {
     let verification = journal.latest_verification()?;

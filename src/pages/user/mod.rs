@@ -9,6 +9,7 @@ use crate::components::error_notice::ApiErrorNotice;
 use crate::session::{Connection, use_session};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
+use offboard_engine::http::encode_component;
 use offboard_engine::model::{Dialect, User};
 use offboard_engine::platform::Platform;
 use sections::{
@@ -82,6 +83,7 @@ pub fn UserPage() -> impl IntoView {
             {header}
             <div class="actions no-print">
                 <button type="button" class="quiet" on:click=move |_| version.update(|v| *v += 1)>"Refresh"</button>
+                <a class="button danger" href=move || format!("/emergency?user={}", encode_component(&reference()))>"Emergency lockout"</a>
             </div>
         </div>
         <SnapshotPanel connection=connection.clone() user=user keys=keys groups=groups roles=roles

@@ -43,7 +43,7 @@ pub fn SnapshotPanel(
         taken.set(Some(Snapshot {
             provenance: Provenance {
                 taken_at: now_rfc3339(),
-                taken_by: taken_by(&connection),
+                taken_by: crate::session::operator(&connection),
                 endpoint: connection.base_url.clone(),
                 dialect,
             },
@@ -95,13 +95,6 @@ pub fn SnapshotPanel(
             </div>
             {result}
         </section>
-    }
-}
-
-fn taken_by(connection: &Connection) -> String {
-    match &connection.identity.user {
-        Some(user) => format!("{} <{}>", user.name, user.email),
-        None => connection.identity.describe(),
     }
 }
 

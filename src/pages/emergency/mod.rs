@@ -1,0 +1,244 @@
+//! Emergency lockout (`/emergency?user=<id or email>`): one confirmation, then the person's
+//! access is gone in seconds, with proof. Built for an on-call person on a phone.
+
+mod guard;
+mod timeline;
+
+use crate::api;
+use crate::components::error_notice::ApiErrorNotice;
+use crate::components::request_preview::RequestPreview;
+use crate::format::today;
+use crate::runs::RunHandle;
+use crate::session::{Connection, use_session};
+use guard::{Guard, guard};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use offboard_engine::error::ApiError;
+use offboard_engine::http::encode_component;
+use offboard_engine::model::Dialect;
+use offboard_engine::run::journal::Journal;
+use offboard_engine::run::plan::{self, Inventory};
+use timeline::Timeline;
+
+#[component]
+pub fn EmergencyPage() -> impl IntoView {
+    let query = use_query_map();
+    let who = move || {
+        query
+            .with(|q| q.get("user"))
+            .map(|w| w.trim().to_string())
+            .filter(|w| !w.is_empty())
+    };
+    view! {
+        <section class="emergency">
+            <h1>"Emergency lockout"</h1>
+            {move || match who() {
+                None => view! { <FindPerson /> }.into_any(),
+                Some(who) => view! { <Lockout who=who /> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// Without a `user` in the link: ask who.
+#[component]
+fn FindPerson() -> impl IntoView {
+    let navigate = use_navigate();
+    let typed = RwSignal::new(String::new());
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        let who = typed.get_untracked();
+        if !who.trim().is_empty() {
+            navigate(
+                &format!("/emergency?user={}", encode_component(who.trim())),
+                Default::default(),
+            );
+        }
+    };
+    view! {
+        <form class="card" on:submit=submit>
+            <label for="emergency-who">"Who must be locked out?"</label>
+            <input id="emergency-who" type="text" autocomplete="off" spellcheck="false" placeholder="User id or email"
+                prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev)) />
+            <button type="submit" class="primary">"Find"</button>
+        </form>
+    }
+}
+
+/// Loads who will be locked out, checks the guards, asks once, then runs.
+#[component]
+fn Lockout(who: String) -> impl IntoView {
+    let session = use_session();
+    let Some(connection) = session.connection.get_untracked() else {
+        return ().into_any();
+    };
+    let inventory = {
+        let connection = connection.clone();
+        let who = who.clone();
+        LocalResource::new(move || load(connection.clone(), who.clone()))
+    };
+    let run = RwSignal::new_local(None::<RunHandle>);
+    // The run outlives the confirmation that starts it, so its signals belong to this page.
+    let owner = Owner::current().expect("rendered inside the app");
+
+    let body = move || match inventory.get() {
+        None => view! { <p class="muted" role="status">{format!("Finding {who}…")}</p> }.into_any(),
+        Some(Err(error)) => view! { <ApiErrorNotice error=error /> }.into_any(),
+        Some(Ok(found)) => match run.get() {
+            Some(handle) => {
+                view! { <Timeline run=handle connection=connection.clone() inventory=found /> }
+                    .into_any()
+            }
+            None => {
+                let owner = owner.clone();
+                let start = move |journal| run.set(Some(owner.with(|| RunHandle::new(journal))));
+                view! { <Confirm connection=connection.clone() inventory=found start=start /> }
+                    .into_any()
+            }
+        },
+    };
+    view! { <div>{body}</div> }.into_any()
+}
+
+/// The one confirmation: who, what they can reach, what will happen.
+#[component]
+fn Confirm(
+    connection: Connection,
+    inventory: Inventory,
+    start: impl Fn(Journal) + Clone + 'static,
+) -> impl IntoView {
+    let person = inventory.user.clone();
+    let verdict = guard(&connection, &person);
+    let adoc = connection.dialect() == Dialect::Adoc;
+    let counts = if adoc {
+        format!(
+            "{} API keys · {} groups",
+            inventory.keys.len(),
+            inventory.groups.len()
+        )
+    } else {
+        format!("{} API keys", inventory.keys.len())
+    };
+    let start = {
+        let connection = connection.clone();
+        let inventory = inventory.clone();
+        move |_: leptos::ev::MouseEvent| {
+            let plan = plan::emergency(connection.dialect(), &inventory, &today());
+            let operator = crate::session::operator(&connection);
+            let mut journal = Journal::new(
+                plan,
+                operator,
+                connection.base_url.clone(),
+                js_sys::Date::now(),
+            );
+            journal.notified_at_ms = Some(js_sys::Date::now());
+            start(journal);
+        }
+    };
+    let (title, button, steps): (String, &str, Vec<String>) = match (&verdict, connection.dialect())
+    {
+        (Guard::ScimManaged { .. }, _) => (
+            format!("Revoke every API key of {}?", person.name),
+            "Revoke keys now",
+            vec![
+                format!("Revoke all {} API keys at once", inventory.keys.len()),
+                "Verify none is left".into(),
+            ],
+        ),
+        (_, Dialect::Adoc) => (
+            format!("Lock out {}?", person.name),
+            "Lock out now",
+            vec![
+                "Disable the account: every key stops working on its next request".into(),
+                format!(
+                    "Revoke {} API keys and remove {} groups, all at once",
+                    inventory.keys.len(),
+                    inventory.groups.len()
+                ),
+                "Verify: disabled, no keys, no groups, no permissions".into(),
+            ],
+        ),
+        (_, Dialect::Td) => (
+            format!("Lock out {}?", person.name),
+            "Lock out now",
+            vec![
+                format!(
+                    "Remove the user and delete their {} API keys (Treasure Data has no disabled state)",
+                    inventory.keys.len()
+                ),
+                "Verify the user and their keys are gone".into(),
+            ],
+        ),
+    };
+    let role = person.account_role.map_or("unknown role", |r| r.as_str());
+    let preview = {
+        let plan = plan::emergency(connection.dialect(), &inventory, &today());
+        plan.steps
+            .iter()
+            .flat_map(|step| step.preview(&plan))
+            .collect::<Vec<_>>()
+    };
+    let preview = view! { <RequestPreview requests=preview connection=connection.clone() /> };
+    view! {
+        <div class="card confirm">
+            <h2>{title}</h2>
+            <dl class="details">
+                <dt>"Name"</dt><dd>{person.name.clone()}</dd>
+                <dt>"Email"</dt><dd>{person.email.clone()}</dd>
+                <dt>"Role"</dt><dd>{role}</dd>
+                <dt>"Access"</dt><dd>{counts}</dd>
+            </dl>
+            {match verdict.clone() {
+                Guard::Refused(reason) => view! {
+                    <div class="notice notice-error" role="alert"><p>{reason}</p></div>
+                }.into_any(),
+                Guard::ScimManaged { identity_provider } => view! {
+                    <div class="notice notice-warn" role="alert">
+                        <p>{format!("{} is managed by {identity_provider} through SCIM: disable the account and remove its groups in {identity_provider}. Offboard can revoke the API keys here, because keys are not managed by {identity_provider}.", person.email)}</p>
+                    </div>
+                    <WhatHappens steps=steps.clone() />
+                    <button type="button" class="danger big" on:click=start.clone()>{button}</button>
+                    {preview}
+                }.into_any(),
+                Guard::Allowed => view! {
+                    <WhatHappens steps=steps.clone() />
+                    <button type="button" class="danger big" on:click=start.clone()>{button}</button>
+                    {preview}
+                }.into_any(),
+            }}
+            <p class="hint">{format!("Connected to {} as {}.", connection.host(), connection.identity.describe())}</p>
+        </div>
+    }
+}
+
+#[component]
+fn WhatHappens(steps: Vec<String>) -> impl IntoView {
+    view! {
+        <ol class="what-happens">
+            {steps.into_iter().map(|step| view! { <li>{step}</li> }).collect_view()}
+        </ol>
+    }
+}
+
+/// The person and their keys (and groups, ADOC), read at once so the confirmation shows counts
+/// and the lockout can start revoking without listing first.
+async fn load(connection: Connection, who: String) -> Result<Inventory, ApiError> {
+    api::with_platform(&connection, async |platform| {
+        let user = platform.find_user(&who).await?;
+        let adoc = platform.dialect() == Dialect::Adoc;
+        let (keys, groups) = futures::join!(platform.keys(&user), async {
+            if adoc {
+                platform.groups(&user).await
+            } else {
+                Ok(Vec::new())
+            }
+        });
+        Ok(Inventory {
+            keys: keys?.into_iter().map(|key| key.id).collect(),
+            groups: groups?.into_iter().map(|group| group.id).collect(),
+            pipelines: Vec::new(),
+            user,
+        })
+    })
+    .await
+}

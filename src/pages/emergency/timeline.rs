@@ -1,0 +1,153 @@
+//! The lockout as it happens: each phase with its counts and duration, the total from the
+//! confirm click, and the verdict with its evidence. What failed is listed, with "retry the rest".
+
+use crate::api::now_ms;
+use crate::components::call_list::CallList;
+use crate::components::report_actions::ReportActions;
+use crate::components::verification::VerificationView;
+use crate::runs::RunHandle;
+use crate::session::Connection;
+use leptos::prelude::*;
+use offboard_engine::run::journal::{Journal, StepStatus};
+use offboard_engine::run::plan::Inventory;
+use offboard_engine::run::report;
+use offboard_engine::time::rfc3339;
+
+#[component]
+pub fn Timeline(run: RunHandle, connection: Connection, inventory: Inventory) -> impl IntoView {
+    // Mounted by the confirm click itself, so "now" is the click.
+    let started = StoredValue::new(now_ms());
+    let total_ms = RwSignal::new(None::<f64>);
+    // Kept in a StoredValue so `start` is Copy: it runs now and again on "Retry the rest".
+    let connection = StoredValue::new(connection);
+    let start = move || {
+        started.set_value(now_ms());
+        total_ms.set(None);
+        connection.with_value(|connection| {
+            run.run(connection, None, move || {
+                let _ = total_ms.try_set(Some(now_ms() - started.get_value()));
+            })
+        });
+    };
+    start();
+    let retry = move |_| start();
+
+    let steps = run.with(|journal| journal.plan.steps.len());
+    let scim = inventory.user.scim_managed;
+    let idp = inventory
+        .user
+        .identity_provider
+        .clone()
+        .unwrap_or_else(|| "the identity provider".into());
+
+    let verdict = move || {
+        let Some(total) = total_ms.get() else {
+            let live = run.with(|journal| live_summary(journal));
+            return view! { <p class="verdict running" role="status">{format!("Locking out… {live}")}</p> }.into_any();
+        };
+        let (passed, summary) = run
+            .with(|journal| report::verdict(journal))
+            .unwrap_or((false, "Could not verify.".into()));
+        let seconds = seconds(total);
+        if passed && scim {
+            let text = format!(
+                "Keys revoked in {seconds}. {summary} Not done here: disabling the account and removing its groups — do that in {idp}."
+            );
+            view! { <p class="verdict partial" role="status" data-total-ms=format!("{total:.0}")>{text}</p> }.into_any()
+        } else if passed {
+            let text = format!("Locked out in {seconds}. {summary}");
+            view! { <p class="verdict pass" role="status" data-total-ms=format!("{total:.0}")>{text}</p> }.into_any()
+        } else {
+            let text = format!("Not fully locked out after {seconds}. {summary}");
+            view! {
+                <div class="verdict fail" role="alert" data-total-ms=format!("{total:.0}")>
+                    <p>{text}</p>
+                    <button type="button" class="danger" on:click=retry>"Retry the rest"</button>
+                </div>
+            }
+            .into_any()
+        }
+    };
+    let evidence = move || {
+        total_ms.get()?;
+        run.with(|journal| journal.latest_verification().cloned())
+            .map(|verification| {
+                view! {
+                    <section class="card" aria-labelledby="evidence-title">
+                        <h2 id="evidence-title">"Evidence"</h2>
+                        <VerificationView verification=verification />
+                    </section>
+                }
+            })
+    };
+
+    view! {
+        <div class="lockout">
+            <div class="print-only">
+                {run.with(|journal| format!("Emergency lockout report {} — run by {} against {} ({}), started {}.",
+                    journal.id, journal.operator, journal.endpoint, journal.plan.dialect.label(), rfc3339(journal.created_at_ms)))}
+            </div>
+            <h2>{format!("{} · {}", inventory.user.name, inventory.user.email)}</h2>
+            {verdict}
+            <ol class="phases">
+                {(0..steps).map(|index| view! { <Phase run=run index=index /> }).collect_view()}
+            </ol>
+            {evidence}
+            {move || total_ms.get().map(|_| view! { <ReportActions run=run /> })}
+        </div>
+    }
+}
+
+#[component]
+fn Phase(run: RunHandle, index: usize) -> impl IntoView {
+    let title = run.with(|journal| journal.plan.steps[index].title.clone());
+    let line = move || {
+        run.with(|journal| {
+            let state = &journal.steps[index];
+            let done = report::progress(journal, index).describe();
+            let took = match (state.started_at_ms, state.finished_at_ms) {
+                (Some(start), Some(end)) => format!(" in {}", seconds(end - start)),
+                _ => String::new(),
+            };
+            let (class, word) = match &state.status {
+                StepStatus::Pending => ("pending", "waiting".to_string()),
+                StepStatus::Running => ("running", "running".to_string()),
+                StepStatus::Done => ("done", "done".to_string()),
+                StepStatus::Failed { summary } => ("failed", format!("incomplete: {summary}")),
+                StepStatus::Skipped { reason } => ("skipped", format!("skipped: {reason}")),
+            };
+            let detail = if done.is_empty() {
+                format!("{word}{took}")
+            } else {
+                format!("{done}{took} — {word}")
+            };
+            (class, detail)
+        })
+    };
+    view! {
+        <li class=move || format!("phase phase-{}", line().0)>
+            <strong>{title}</strong>
+            <span class="phase-detail">{move || line().1}</span>
+            <CallList run=run step=index />
+        </li>
+    }
+}
+
+/// While running: the latest counts, so the status line moves.
+fn live_summary(journal: &Journal) -> String {
+    let current = journal
+        .steps
+        .iter()
+        .position(|s| s.status == StepStatus::Running)
+        .unwrap_or(0);
+    report::progress(journal, current).describe()
+}
+
+/// `840.2` → `"0.84 s"`; `12.0` → `"12 ms"`.
+fn seconds(ms: f64) -> String {
+    if ms < 1000.0 {
+        format!("{ms:.0} ms")
+    } else {
+        format!("{:.2} s", ms / 1000.0)
+    }
+}

@@ -1,0 +1,179 @@
+//! Emergency lockout: from the user page, from a deep link on a phone, the guards, and TD.
+
+use crate::support::{Browser, Setup, TestServer};
+use serde_json::Value;
+
+async fn assert_locked_out(server: &TestServer, user: &str) {
+    let owner = server.owner();
+    let (status, account) = owner.get(&format!("/admin/api/users/{user}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(account["enabled"], false);
+    assert_eq!(
+        account["attributes"]["status"],
+        serde_json::json!(["OFFBOARDED"])
+    );
+    assert_eq!(
+        account["attributes"]["reason"],
+        serde_json::json!(["Emergency"])
+    );
+    let (_, keys) = owner
+        .get(&format!("/admin/api/users/{user}/api-keys?size=100"))
+        .await;
+    assert_eq!(keys["meta"]["total"], 0, "no key left: {keys}");
+    let (_, groups) = owner.get(&format!("/admin/api/users/{user}/groups")).await;
+    assert_eq!(groups["groups"], serde_json::json!([]));
+    let (_, permissions) = owner
+        .get(&format!("/authz/api/v1/users/permissions?userId={user}"))
+        .await;
+    assert_eq!(permissions["permissions"], serde_json::json!([]));
+}
+
+#[tokio::test]
+async fn lockout_of_user_123_from_the_user_page() {
+    let server = TestServer::start(Setup::default()).await;
+    let browser = Browser::open(&server).await;
+    browser.visit("/users/user-123").await;
+    browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
+    browser
+        .link("Emergency lockout")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser.see("Lock out First Last?").await;
+    browser.see("2 API keys · 3 groups").await;
+    browser.screenshot("emergency-confirm").await;
+    browser.capture_console().await;
+
+    browser.press("Lock out now").await;
+    let verdict = browser.see_role("status", "Locked out in").await;
+    assert!(
+        verdict
+            .text()
+            .await
+            .unwrap()
+            .contains("All 4 checks passed.")
+    );
+    browser.see("2/2 keys revoked, 3 groups removed").await;
+    browser.screenshot("emergency-done").await;
+    assert_locked_out(&server, "user-123").await;
+}
+
+#[tokio::test]
+async fn lockout_of_user_heavy_from_a_deep_link_on_a_phone() {
+    let server = TestServer::start(Setup::default()).await;
+    let browser = Browser::open_phone(&server).await;
+    browser.visit("/emergency?user=heavy@company.com").await;
+    browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
+    browser.see("200 API keys · 50 groups").await;
+    browser.screenshot("emergency-phone-confirm").await;
+    let button = browser.button("Lock out now").await;
+    let width: Value = browser
+        .client
+        .execute(
+            "return arguments[0].getBoundingClientRect().width",
+            vec![serde_json::to_value(&button).unwrap()],
+        )
+        .await
+        .unwrap();
+    let width = width.as_f64().unwrap();
+    assert!(
+        width > 300.0 && width <= 390.0,
+        "the button spans a phone's width: {width}"
+    );
+    button.click().await.unwrap();
+
+    let verdict = browser.see_role("status", "Locked out in").await;
+    let total: f64 = verdict
+        .attr("data-total-ms")
+        .await
+        .unwrap()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(total > 0.0);
+    browser.see("200/200 keys revoked, 50 groups removed").await;
+    browser.screenshot("emergency-phone-done").await;
+    let overflow: Value = browser
+        .client
+        .execute("return document.documentElement.scrollWidth", vec![])
+        .await
+        .unwrap();
+    assert!(
+        overflow.as_f64().unwrap() <= 390.0,
+        "nothing is wider than the phone"
+    );
+    assert_locked_out(&server, "user-heavy").await;
+}
+
+#[tokio::test]
+async fn nobody_locks_out_themselves_the_owner_or_a_fellow_admin() {
+    let server = TestServer::start(Setup::default()).await;
+    let browser = Browser::open(&server).await;
+    browser.visit("/emergency?user=user-owner").await;
+    browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
+    browser
+        .see_role("alert", "You cannot remove or lock out your own account.")
+        .await;
+    assert!(
+        browser.body_text().await.find("Lock out now").is_none(),
+        "no button to press"
+    );
+
+    browser.press("Sign out").await;
+    browser.visit("/emergency?user=owner@company.com").await;
+    browser.connect_adoc("demo-admin-ak", "demo-admin-sk").await;
+    browser
+        .see_role(
+            "alert",
+            "The account owner cannot be removed or locked out.",
+        )
+        .await;
+    browser.screenshot("emergency-refused").await;
+
+    // A new page load forgets the credentials (they live in memory only): connect again.
+    browser.visit("/emergency?user=user-admin2").await;
+    browser.connect_adoc("demo-admin-ak", "demo-admin-sk").await;
+    browser
+        .see_role("alert", "Administrators can change restricted users only")
+        .await;
+}
+
+#[tokio::test]
+async fn a_scim_user_gets_their_keys_revoked_and_the_rest_is_left_to_okta() {
+    let server = TestServer::start(Setup::default()).await;
+    let browser = Browser::open(&server).await;
+    browser.visit("/emergency?user=user-scim").await;
+    browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
+    browser
+        .see_role("alert", "is managed by Okta through SCIM")
+        .await;
+    browser.press("Revoke keys now").await;
+    let verdict = browser.see_role("status", "Keys revoked in").await;
+    assert!(verdict.text().await.unwrap().contains("do that in Okta"));
+    browser.screenshot("emergency-scim").await;
+
+    let owner = server.owner();
+    let (_, keys) = owner.get("/admin/api/users/user-scim/api-keys").await;
+    assert_eq!(keys["meta"]["total"], 0);
+    let (_, account) = owner.get("/admin/api/users/user-scim").await;
+    assert_eq!(
+        account["enabled"], true,
+        "the account is the identity provider's to disable"
+    );
+}
+
+#[tokio::test]
+async fn td_lockout_removes_the_user_and_their_keys() {
+    let server = TestServer::start(Setup::default()).await;
+    let browser = Browser::open(&server).await;
+    browser
+        .visit("/emergency?user=first.last@company.com")
+        .await;
+    browser.connect_td("1/demo-owner-master").await;
+    browser.see("2 API keys").await;
+    browser.press("Lock out now").await;
+    browser.see_role("status", "Locked out in").await;
+    let (status, _) = server.owner().get("/admin/api/users/user-123").await;
+    assert_eq!(status, 404, "the user is gone");
+}
