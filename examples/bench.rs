@@ -1,0 +1,185 @@
+//! `make bench`: the figures the issues ask for, measured on this machine in one run.
+//!
+//! 1. shipped size of `dist/` (raw and brotli) against 200 kB;
+//! 2. directory keystroke latency at 10,000 users in headless Chromium against 50 ms p95;
+//! 3. the ADOC runbook's Emergency Offboarding of `user-heavy` by a plain HTTP client (*b*);
+//! 4. the app's emergency lockout of the same user (*a*), and a/b against 0.25;
+//! 5–6. sections 3 and 4 again with 20 ms of latency per call, as against a remote SaaS API,
+//!    which is what the app's concurrency is for (on loopback both sides are CPU-bound).
+//!
+//! Every section starts the reference server in-process on a fresh SQLite database with the demo
+//! data (the browser-test harness, reused), so runs are comparable. The report goes to stdout,
+//! progress to stderr. A section that cannot measure says why and makes the exit code non-zero;
+//! it never prints a figure it did not measure.
+
+#[path = "../tests/browser/support.rs"]
+#[allow(dead_code)] // the bench uses only part of the browser-test harness
+mod support;
+
+#[path = "bench/directory.rs"]
+mod directory;
+#[path = "bench/emergency.rs"]
+mod emergency;
+#[path = "bench/report.rs"]
+mod report;
+#[path = "bench/runbook.rs"]
+mod runbook;
+#[path = "bench/size.rs"]
+mod size;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+const COMMAND: &str = "cargo run --release -p offboard --example bench   (make bench)";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let started = Instant::now();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dist = root.join("dist");
+    // Refuse to start rather than measure something else: each check names its fix.
+    if let Err(problem) = preflight(&dist) {
+        eprintln!("bench: cannot run: {problem}");
+        return ExitCode::FAILURE;
+    }
+
+    header(root);
+    let mut failures = Vec::new();
+    let mut section = |name: &str, result: Result<(), String>| {
+        if let Err(error) = result {
+            println!("   ERROR: {error}");
+            failures.push(format!("{name}: {error}"));
+        }
+        println!();
+    };
+
+    section("shipped size", size::run(&dist));
+    section("directory keystroke", directory::run().await);
+    let mut unavailable = None;
+    for condition in [runbook::LOOPBACK, runbook::REMOTE] {
+        let baseline = runbook::run(condition).await;
+        let b = baseline.as_ref().ok().copied();
+        section("runbook baseline", baseline.map(|_| ()));
+        let lockout = emergency::run(condition, b).await;
+        if let Ok(emergency::Outcome::NotAvailable(reason)) = &lockout {
+            unavailable = Some(reason.clone());
+        }
+        section("emergency lockout", lockout.map(|_| ()));
+    }
+
+    println!("bench took {}", report::secs(started.elapsed()));
+    if let Some(reason) = unavailable {
+        println!("emergency lockout not measured: {reason}");
+    }
+    if failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("bench: {} section(s) failed:", failures.len());
+        for failure in &failures {
+            eprintln!("  - {failure}");
+        }
+        ExitCode::FAILURE
+    }
+}
+
+fn preflight(dist: &Path) -> Result<(), String> {
+    if !dist.join("index.html").is_file() {
+        return Err(format!(
+            "{} has no index.html: build the app first (`make app`)",
+            dist.display()
+        ));
+    }
+    let has_wasm = std::fs::read_dir(dist).is_ok_and(|entries| {
+        entries
+            .flatten()
+            .any(|e| e.path().extension().is_some_and(|x| x == "wasm"))
+    });
+    if !has_wasm {
+        return Err(format!(
+            "{} has no .wasm: build the app first (`make app`)",
+            dist.display()
+        ));
+    }
+    if !Path::new(CHROMIUM).is_file() {
+        return Err(format!("{CHROMIUM} is missing: `make install-chromium`"));
+    }
+    for (tool, install) in [
+        ("chromedriver", "make install-chromium"),
+        ("brotli", "make install-brotli"),
+    ] {
+        if which(tool).is_none() {
+            return Err(format!("`{tool}` is not on PATH: `{install}`"));
+        }
+    }
+    Ok(())
+}
+
+fn which(tool: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|path| {
+        std::env::split_paths(&path)
+            .map(|dir| dir.join(tool))
+            .find(|candidate| candidate.is_file())
+    })
+}
+
+/// What produced the figures: command, date, machine, browser and source revision.
+fn header(root: &Path) {
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, model)| model.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let chromium =
+        output(Command::new(CHROMIUM).arg("--version")).unwrap_or_else(|| "version unknown".into());
+    let revision =
+        output(
+            Command::new("git")
+                .arg("-C")
+                .arg(root)
+                .args(["rev-parse", "--short", "HEAD"]),
+        )
+        .map(|rev| {
+            let dirty = output(
+                Command::new("git")
+                    .arg("-C")
+                    .arg(root)
+                    .args(["status", "--porcelain"]),
+            )
+            .is_some_and(|s| !s.is_empty());
+            if dirty {
+                format!("{rev} + uncommitted changes")
+            } else {
+                rev
+            }
+        })
+        .unwrap_or_else(|| "unknown".into());
+
+    println!("Offboard benchmarks");
+    println!("  command   {COMMAND}");
+    println!("  date      {}", report::utc_now());
+    // Other work on the machine skews the figures; the load average says how much there was.
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|| "unknown".into());
+    println!("  machine   {cores} cores, {cpu}; load average at start {load}");
+    println!("  browser   {chromium}, headless, 1280×900, via chromedriver");
+    println!("  server    offboard-server in-process (release), fresh SQLite per section");
+    println!("  revision  {revision}");
+    println!();
+}
+
+/// A command's trimmed stdout, if it ran and succeeded.
+fn output(command: &mut Command) -> Option<String> {
+    let out = command.stderr(std::process::Stdio::null()).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}

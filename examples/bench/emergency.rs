@@ -1,0 +1,340 @@
+//! Section 4, emergency lockout in the app (*a*): open `/emergency?user=user-heavy`, connect if
+//! asked, press "Lock out now", and time until the verdict (role=status saying "Locked out").
+//! Then the server is asked what access is left, the same check as the runbook baseline's.
+//!
+//! Found by what a person sees (the button's name, the verdict's role and words), so the screen
+//! can change shape freely. Until it exists, the section says "not available yet" and why,
+//! rather than printing a number.
+
+use crate::report::{Stats, Table, ms, pass, secs};
+use crate::runbook::{Condition, TARGET_USER, end_state};
+use crate::support::{Browser, Setup, TestServer};
+use fantoccini::Locator;
+use fantoccini::elements::Element;
+use serde_json::Value;
+use std::time::{Duration, Instant};
+
+const TARGET_RATIO: f64 = 0.25;
+/// How long the screen may take to offer "Lock out now" (connect included).
+const SCREEN_PATIENCE: Duration = Duration::from_secs(30);
+/// How long a lockout may take before the bench gives up on it.
+const LOCKOUT_PATIENCE: Duration = Duration::from_secs(120);
+
+/// Resolves when some role=status element says "Locked out"; reports when, in page time, and
+/// when the capture-phase click listener installed before the click saw the click.
+const VERDICT_JS: &str = r#"
+const done = arguments[arguments.length - 1];
+const find = () => Array.from(document.querySelectorAll('[role=status]'))
+  .find(e => e.textContent.includes('Locked out'));
+const finish = (el) => done({
+  verdictAt: performance.now(),
+  clickAt: window.__benchClickAt ?? null,
+  text: el.textContent.trim().replace(/\s+/g, ' '),
+});
+const now = find();
+if (now) { finish(now); return; }
+const observer = new MutationObserver(() => {
+  const el = find();
+  if (el) { observer.disconnect(); finish(el); }
+});
+observer.observe(document.body,
+  {subtree: true, childList: true, characterData: true, attributes: true});
+"#;
+
+/// Also empties the resource-timing buffer and makes it large enough for a few hundred calls
+/// (the default keeps 250), so the requests after the click can be counted, and records long
+/// tasks (main thread busy > 50 ms), which show when the page rather than the network is slow.
+const CLICK_LISTENER_JS: &str = r#"
+performance.setResourceTimingBufferSize(100000);
+performance.clearResourceTimings();
+window.__benchLongTasks = [];
+new PerformanceObserver(list => {
+  for (const e of list.getEntries()) window.__benchLongTasks.push([e.startTime, e.duration]);
+}).observe({type: 'longtask'});
+window.__benchClickAt = null;
+document.addEventListener('click', () => {
+  if (window.__benchClickAt === null) window.__benchClickAt = performance.now();
+}, {capture: true, once: true});
+"#;
+
+/// The API requests the page made between the click and the verdict, as [start, end] pairs
+/// in page time (Resource Timing), and the durations of the long tasks in that time.
+const REQUESTS_JS: &str = r#"
+const [from, to] = arguments;
+const requests = performance.getEntriesByType('resource')
+  .filter(e => (e.initiatorType === 'fetch' || e.initiatorType === 'xmlhttprequest')
+    && e.startTime >= from && e.startTime <= to)
+  .map(e => [e.startTime, e.responseEnd]);
+const longTasks = (window.__benchLongTasks || [])
+  .filter(([start]) => start >= from && start <= to).map(([, duration]) => duration);
+return {requests, longTasks};
+"#;
+
+/// What the section found.
+pub enum Outcome {
+    NotAvailable(String),
+    Measured,
+}
+
+/// Runs the section; `baseline_ms` is *b* from the runbook section of the same condition (none
+/// if that section failed).
+pub async fn run(condition: Condition, baseline_ms: Option<f64>) -> Result<Outcome, String> {
+    println!(
+        "{}. Emergency lockout in the app (a) {}, {TARGET_USER}, and a/b",
+        condition.sections.1, condition.words
+    );
+    let server = TestServer::start(Setup {
+        chaos: condition.chaos,
+        ..Setup::default()
+    })
+    .await;
+    let browser = Browser::open(&server).await;
+    let outcome = drive(&browser).await;
+    let _ = browser.client.clone().close().await;
+    let lockout = match outcome? {
+        Driven::NotAvailable(reason) => {
+            println!("   not available yet: {reason}");
+            return Ok(Outcome::NotAvailable(reason));
+        }
+        Driven::Done(lockout) => lockout,
+    };
+    let state = end_state(&server.base).await?;
+
+    println!("   verdict: “{}”", lockout.verdict);
+    let mut table = Table::new(&["click → verdict", "time"]);
+    table.row(vec![
+        "driver wall clock (WebDriver click … verdict seen)".into(),
+        ms(lockout.wall_ms),
+    ]);
+    table.row(vec![
+        "in the page (click event … verdict in DOM)".into(),
+        lockout
+            .page_ms
+            .map_or("— (click not seen in page)".into(), ms),
+    ]);
+    table.row(vec![
+        "the app's own figure (data-total-ms)".into(),
+        lockout.app_ms.map_or("— (no data-total-ms)".into(), ms),
+    ]);
+    table.print(3);
+    if let Some(requests) = &lockout.requests {
+        println!("   {requests}");
+    }
+    println!(
+        "   changes in the server's audit log: {}",
+        crate::runbook::audit_summary(&server.base).await?
+    );
+    println!("   server state afterwards: {}", state.describe());
+    if !state.locked_out() {
+        return Err(format!(
+            "the app said “{}” but {TARGET_USER} still has access: {}",
+            lockout.verdict,
+            state.describe()
+        ));
+    }
+    let a = lockout.wall_ms;
+    match baseline_ms {
+        Some(b) => {
+            let ratio = a / b;
+            println!(
+                "   a = {} (driver wall clock)   b = {} (runbook median)   a/b = {ratio:.3}",
+                ms(a),
+                ms(b)
+            );
+            println!(
+                "   target a/b ≤ 0.25: {ratio:.3}   {}",
+                pass(ratio <= TARGET_RATIO)
+            );
+        }
+        None => println!("   a/b: no baseline (section 3 failed)"),
+    }
+    Ok(Outcome::Measured)
+}
+
+enum Driven {
+    NotAvailable(String),
+    Done(Lockout),
+}
+
+struct Lockout {
+    verdict: String,
+    wall_ms: f64,
+    page_ms: Option<f64>,
+    app_ms: Option<f64>,
+    /// How the page spent the time on the network, in words.
+    requests: Option<String>,
+}
+
+async fn drive(browser: &Browser) -> Result<Driven, String> {
+    browser
+        .visit(&format!("/emergency?user={TARGET_USER}"))
+        .await;
+    let button = match find_lock_button(browser).await? {
+        Ok(button) => button,
+        Err(reason) => {
+            browser.screenshot("bench-emergency-unavailable").await;
+            return Ok(Driven::NotAvailable(reason));
+        }
+    };
+    let timeouts = fantoccini::wd::TimeoutConfiguration::new(
+        Some(LOCKOUT_PATIENCE),
+        Some(Duration::from_secs(60)),
+        Some(Duration::ZERO),
+    );
+    browser
+        .client
+        .update_timeouts(timeouts)
+        .await
+        .map_err(|e| e.to_string())?;
+    browser
+        .client
+        .execute(CLICK_LISTENER_JS, vec![])
+        .await
+        .map_err(|e| e.to_string())?;
+
+    eprintln!("bench: pressing “Lock out now”");
+    let clicked = Instant::now();
+    button
+        .click()
+        .await
+        .map_err(|e| format!("clicking “Lock out now”: {e}"))?;
+    let answer = browser
+        .client
+        .execute_async(VERDICT_JS, vec![])
+        .await
+        .map_err(|e| {
+            format!(
+                "no role=status saying “Locked out” within {} of the click: {e}",
+                secs(LOCKOUT_PATIENCE)
+            )
+        })?;
+    let wall_ms = clicked.elapsed().as_secs_f64() * 1000.0;
+    browser.screenshot("bench-emergency-verdict").await;
+
+    let (page_ms, requests) = match (answer["verdictAt"].as_f64(), answer["clickAt"].as_f64()) {
+        (Some(verdict), Some(click)) => (
+            Some(verdict - click),
+            requests(browser, click, verdict).await,
+        ),
+        _ => (None, None),
+    };
+    Ok(Driven::Done(Lockout {
+        verdict: answer["text"].as_str().unwrap_or_default().to_string(),
+        wall_ms,
+        page_ms,
+        app_ms: app_figure(browser).await,
+        requests,
+    }))
+}
+
+/// Waits for "Lock out now", connecting through the Connect screen if the app asks.
+/// The outer error is a harness failure; the inner one is why the screen is not there.
+async fn find_lock_button(browser: &Browser) -> Result<Result<Element, String>, String> {
+    let started = Instant::now();
+    let mut connected = false;
+    while started.elapsed() < SCREEN_PATIENCE {
+        if let Some(button) = find(
+            browser,
+            "//button[normalize-space()='Lock out now' or @aria-label='Lock out now']",
+        )
+        .await
+        {
+            return Ok(Ok(button));
+        }
+        if !connected
+            && find(browser, "//label[normalize-space()='Access key']")
+                .await
+                .is_some()
+        {
+            browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
+            connected = true;
+        }
+        let body = browser.body_text().await;
+        if body.contains("Page not found") {
+            return Ok(Err(format!(
+                "{} shows “Page not found” (the app has no emergency screen)",
+                browser.path().await
+            )));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let body = browser.body_text().await;
+    let said: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
+    let said: String = said.chars().take(300).collect();
+    Ok(Err(format!(
+        "no “Lock out now” button within {} at {}; the page said: {said}",
+        secs(SCREEN_PATIENCE),
+        browser.path().await
+    )))
+}
+
+/// The first element at `xpath`, now, without waiting.
+async fn find(browser: &Browser, xpath: &str) -> Option<Element> {
+    browser.client.find(Locator::XPath(xpath)).await.ok()
+}
+
+/// The page's API requests from click to verdict: how many, how long each, how many at once.
+async fn requests(browser: &Browser, click: f64, verdict: f64) -> Option<String> {
+    let answer = browser
+        .client
+        .execute(REQUESTS_JS, vec![click.into(), verdict.into()])
+        .await
+        .ok()?;
+    let long_tasks: Vec<f64> = answer["longTasks"]
+        .as_array()?
+        .iter()
+        .filter_map(Value::as_f64)
+        .collect();
+    let spans: Vec<(f64, f64)> = answer["requests"]
+        .as_array()?
+        .iter()
+        .filter_map(|pair| Some((pair[0].as_f64()?, pair[1].as_f64()?)))
+        .collect();
+    let durations: Vec<f64> = spans.iter().map(|(start, end)| end - start).collect();
+    let stats = Stats::of(&durations)?;
+    // Most requests in flight at once: sweep the start and end points in time order.
+    let mut points: Vec<(f64, i32)> = spans
+        .iter()
+        .flat_map(|&(start, end)| [(start, 1), (end, -1)])
+        .collect();
+    points.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let (mut now, mut most) = (0, 0);
+    for (_, step) in points {
+        now += step;
+        most = most.max(now);
+    }
+    let average = durations.iter().sum::<f64>() / (verdict - click);
+    Some(format!(
+        "browser requests click → verdict: {}; each median {}, p95 {}, max {}; \
+         up to {most} in flight, {average:.1} on average\n   \
+         main-thread long tasks (> 50 ms) click → verdict: {}, {} in all",
+        spans.len(),
+        ms(stats.median),
+        ms(stats.p95),
+        ms(stats.max),
+        long_tasks.len(),
+        // An empty f64 sum is -0.0, which would print as "-0.0 ms".
+        ms(long_tasks.iter().fold(0.0, |sum, d| sum + d))
+    ))
+}
+
+/// The app's own click-to-verdict figure, if it shows one; it may land just after the verdict.
+async fn app_figure(browser: &Browser) -> Option<f64> {
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(2) {
+        let value = browser
+            .client
+            .execute(
+                "const e = document.querySelector('[data-total-ms]');\
+                 return e ? e.getAttribute('data-total-ms') : null;",
+                vec![],
+            )
+            .await
+            .ok()?;
+        if let Value::String(text) = value {
+            return text.trim().parse().ok();
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    None
+}
