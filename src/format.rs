@@ -13,6 +13,18 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// `12.4` → `"12 ms"`; `840.2` → `"840 ms"`; `1523.0` → `"1.52 s"`. Integer arithmetic only: float
+/// formatting would add 10 kB to the wasm for three labels.
+pub fn milliseconds(ms: f64) -> String {
+    let ms = ms.max(0.0).round() as u64;
+    if ms < 1000 {
+        format!("{ms} ms")
+    } else {
+        let hundredths = (ms + 5) / 10;
+        format!("{}.{:02} s", hundredths / 100, hundredths % 100)
+    }
+}
+
 /// An RFC 3339 time as `2024-12-04 17:12` (UTC, as the platform sent it); `—` when absent.
 pub fn short_time(rfc3339: &str) -> String {
     if rfc3339.is_empty() {
@@ -59,6 +71,14 @@ mod tests {
         assert_eq!(thousands(1000), "1,000");
         assert_eq!(thousands(10_000), "10,000");
         assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(milliseconds(12.4), "12 ms");
+        assert_eq!(milliseconds(999.4), "999 ms");
+        assert_eq!(milliseconds(1523.0), "1.52 s");
+        assert_eq!(milliseconds(60_000.0), "60.00 s");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The calls a step made, live: what, when, the answer, how long, how many attempts.
 
-use crate::format::thousands;
+use crate::format::{milliseconds, thousands};
 use crate::runs::RunHandle;
 use leptos::prelude::*;
 use offboard_engine::run::journal::{CallOutcome, CallRecord};
@@ -69,7 +69,7 @@ fn CallRow(call: CallRecord) -> impl IntoView {
                 })}
             </td>
             <td>{call.status.map_or("—".to_string(), |s| s.to_string())}</td>
-            <td>{format!("{:.0} ms", call.duration_ms)}</td>
+            <td>{milliseconds(call.duration_ms)}</td>
             <td>{call.attempts}</td>
             <td>{outcome_word(&call.outcome)}</td>
         </tr>

@@ -23,6 +23,7 @@ pub struct RunHandle {
     version: RwSignal<u32>,
     busy: RwSignal<bool>,
     persist_pending: StoredValue<bool>,
+    render_pending: StoredValue<bool>,
 }
 
 impl RunHandle {
@@ -34,6 +35,7 @@ impl RunHandle {
             version: RwSignal::new(0),
             busy: RwSignal::new(false),
             persist_pending: StoredValue::new(false),
+            render_pending: StoredValue::new(false),
         };
         handle.persist_now();
         handle
@@ -77,13 +79,21 @@ impl RunHandle {
                 None => runner.run_remaining().await,
             }
             handle.persist_now();
+            handle.render_now();
             let _ = handle.busy.try_set(false);
             done();
         });
     }
 
+    /// Called by the runner after every call. The screen catches up once per animation frame:
+    /// re-rendering after each of 200 calls would keep the main thread from starting the next
+    /// requests (measured: 1.7 of 6 requests in flight instead of 6).
     fn changed(&self) {
-        let _ = self.version.try_update(|v| *v = v.wrapping_add(1));
+        if self.render_pending.try_get_value() == Some(false) {
+            self.render_pending.set_value(true);
+            let handle = *self;
+            request_animation_frame(move || handle.render_now());
+        }
         if self.persist_pending.try_get_value() == Some(false) {
             self.persist_pending.set_value(true);
             let handle = *self;
@@ -91,6 +101,12 @@ impl RunHandle {
                 api::sleep(PERSIST_EVERY_MS).await;
                 handle.persist_now();
             });
+        }
+    }
+
+    fn render_now(&self) {
+        if self.render_pending.try_set_value(false).is_some() {
+            let _ = self.version.try_update(|v| *v = v.wrapping_add(1));
         }
     }
 

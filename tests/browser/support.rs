@@ -113,7 +113,8 @@ impl AdocClient {
     }
 }
 
-/// A headless Chromium session driven through its own chromedriver.
+/// A headless Chromium session driven through its own chromedriver. Dropping it ends chromedriver
+/// and every Chromium process it started (they share chromedriver's process group).
 pub struct Browser {
     pub client: Client,
     base: String,
@@ -144,6 +145,8 @@ impl Browser {
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .kill_on_drop(true)
+            // Its own process group, so dropping the browser can end Chromium with it.
+            .process_group(0)
             .spawn()
             .expect("chromedriver (make install-chromium)");
         let downloads = tempfile::tempdir().expect("downloads dir");
@@ -357,6 +360,17 @@ impl Browser {
         self.choose("Treasure Data").await;
         self.fill("API key", api_key).await;
         self.press("Connect").await;
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        if let Some(pid) = self._driver.id() {
+            // Chromium outlives a killed chromedriver; the whole group goes at once instead.
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", &format!("-{pid}")])
+                .status();
+        }
     }
 }
 

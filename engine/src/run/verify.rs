@@ -10,35 +10,50 @@ use crate::http::{Clock, Request, Transport};
 use serde_json::Value;
 use std::collections::HashMap;
 
-/// Runs `checks` as part of `step`. A read shared by two checks is made once.
+/// Runs `checks` as part of `step`: their reads go out together (a read shared by two checks is
+/// made once), then each check is judged from what came back.
 pub async fn run_checks<T: Transport, C: Clock>(
     runner: &Runner<'_, T, C>,
     step: usize,
     checks: &[CheckKind],
 ) -> Verification {
     let target = runner.journal().borrow().plan.target.clone();
-    let mut answers: HashMap<String, Result<Value, ApiError>> = HashMap::new();
-    let mut results = Vec::new();
+    let mut reads: Vec<(CheckKind, Request)> = Vec::new();
     for check in checks {
         let Some(request) = check_calls(check, &target).into_iter().next() else {
             continue;
         };
-        let line = request.line();
-        if !answers.contains_key(&line) {
-            let answer = read(runner, step, check, request).await;
-            answers.insert(line.clone(), answer);
+        if !reads
+            .iter()
+            .any(|(_, known)| known.line() == request.line())
+        {
+            reads.push((check.clone(), request));
         }
-        let (passed, evidence) = match &answers[&line] {
-            Ok(value) => judge(check, value, &target.email),
-            Err(error) => (false, format!("could not read: {}", error.plain_words())),
-        };
-        results.push(Check {
-            kind: check.clone(),
-            label: check.label(),
-            passed,
-            evidence: format!("{line} → {evidence}"),
-        });
     }
+    let answers: HashMap<String, Result<Value, ApiError>> =
+        futures::future::join_all(reads.into_iter().map(|(check, request)| async move {
+            let line = request.line();
+            (line, read(runner, step, &check, request).await)
+        }))
+        .await
+        .into_iter()
+        .collect();
+    let results = checks
+        .iter()
+        .filter_map(|check| {
+            let line = check_calls(check, &target).into_iter().next()?.line();
+            let (passed, evidence) = match answers.get(&line)? {
+                Ok(value) => judge(check, value, &target.email),
+                Err(error) => (false, format!("could not read: {}", error.plain_words())),
+            };
+            Some(Check {
+                kind: check.clone(),
+                label: check.label(),
+                passed,
+                evidence: format!("{line} → {evidence}"),
+            })
+        })
+        .collect();
     Verification {
         at_ms: runner.now_ms(),
         checks: results,

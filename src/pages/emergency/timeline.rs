@@ -5,6 +5,7 @@ use crate::api::now_ms;
 use crate::components::call_list::CallList;
 use crate::components::report_actions::ReportActions;
 use crate::components::verification::VerificationView;
+use crate::format::milliseconds;
 use crate::runs::RunHandle;
 use crate::session::Connection;
 use leptos::prelude::*;
@@ -48,19 +49,19 @@ pub fn Timeline(run: RunHandle, connection: Connection, inventory: Inventory) ->
         let (passed, summary) = run
             .with(|journal| report::verdict(journal))
             .unwrap_or((false, "Could not verify.".into()));
-        let seconds = seconds(total);
+        let seconds = milliseconds(total);
         if passed && scim {
             let text = format!(
                 "Keys revoked in {seconds}. {summary} Not done here: disabling the account and removing its groups — do that in {idp}."
             );
-            view! { <p class="verdict partial" role="status" data-total-ms=format!("{total:.0}")>{text}</p> }.into_any()
+            view! { <p class="verdict partial" role="status" data-total-ms=(total.round() as u64).to_string()>{text}</p> }.into_any()
         } else if passed {
             let text = format!("Locked out in {seconds}. {summary}");
-            view! { <p class="verdict pass" role="status" data-total-ms=format!("{total:.0}")>{text}</p> }.into_any()
+            view! { <p class="verdict pass" role="status" data-total-ms=(total.round() as u64).to_string()>{text}</p> }.into_any()
         } else {
             let text = format!("Not fully locked out after {seconds}. {summary}");
             view! {
-                <div class="verdict fail" role="alert" data-total-ms=format!("{total:.0}")>
+                <div class="verdict fail" role="alert" data-total-ms=(total.round() as u64).to_string()>
                     <p>{text}</p>
                     <button type="button" class="danger" on:click=retry>"Retry the rest"</button>
                 </div>
@@ -106,7 +107,7 @@ fn Phase(run: RunHandle, index: usize) -> impl IntoView {
             let state = &journal.steps[index];
             let done = report::progress(journal, index).describe();
             let took = match (state.started_at_ms, state.finished_at_ms) {
-                (Some(start), Some(end)) => format!(" in {}", seconds(end - start)),
+                (Some(start), Some(end)) => format!(" in {}", milliseconds(end - start)),
                 _ => String::new(),
             };
             let (class, word) = match &state.status {
@@ -141,13 +142,4 @@ fn live_summary(journal: &Journal) -> String {
         .position(|s| s.status == StepStatus::Running)
         .unwrap_or(0);
     report::progress(journal, current).describe()
-}
-
-/// `840.2` → `"0.84 s"`; `12.0` → `"12 ms"`.
-fn seconds(ms: f64) -> String {
-    if ms < 1000.0 {
-        format!("{ms:.0} ms")
-    } else {
-        format!("{:.2} s", ms / 1000.0)
-    }
 }
