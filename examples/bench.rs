@@ -4,8 +4,8 @@
 //! 2. directory keystroke latency at 10,000 users in headless Chromium against 50 ms p95;
 //! 3. the ADOC runbook's Emergency Offboarding of `user-heavy` by a plain HTTP client (*b*);
 //! 4. the app's emergency lockout of the same user (*a*), and a/b against 0.25;
-//! 5–6. sections 3 and 4 again with 20 ms of latency per call, as against a remote SaaS API,
-//!    which is what the app's concurrency is for (on loopback both sides are CPU-bound).
+//! 5. and 6. sections 3 and 4 again with 20 ms of latency per call, as against a remote SaaS
+//!    API, which is what the app's concurrency is for (on loopback both sides are CPU-bound).
 //!
 //! Every section starts the reference server in-process on a fresh SQLite database with the demo
 //! data (the browser-test harness, reused), so runs are comparable. The report goes to stdout,

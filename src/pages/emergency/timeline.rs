@@ -43,11 +43,11 @@ pub fn Timeline(run: RunHandle, connection: Connection, inventory: Inventory) ->
 
     let verdict = move || {
         let Some(total) = total_ms.get() else {
-            let live = run.with(|journal| live_summary(journal));
+            let live = run.with(live_summary);
             return view! { <p class="verdict running" role="status">{format!("Locking out… {live}")}</p> }.into_any();
         };
         let (passed, summary) = run
-            .with(|journal| report::verdict(journal))
+            .with(report::verdict)
             .unwrap_or((false, "Could not verify.".into()));
         let seconds = milliseconds(total);
         if passed && scim {
