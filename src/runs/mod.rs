@@ -105,13 +105,15 @@ impl RunHandle {
     }
 
     fn render_now(&self) {
-        if self.render_pending.try_set_value(false).is_some() {
+        // `try_set_value` hands the value back (`Some`) only when the handle is disposed.
+        if self.render_pending.try_set_value(false).is_none() {
             let _ = self.version.try_update(|v| *v = v.wrapping_add(1));
         }
     }
 
     fn persist_now(&self) {
-        if self.persist_pending.try_set_value(false).is_none() {
+        // `try_set_value` hands the value back (`Some`) only when the handle is disposed.
+        if self.persist_pending.try_set_value(false).is_some() {
             return; // the page is gone
         }
         self.journal
