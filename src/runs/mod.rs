@@ -92,7 +92,8 @@ impl RunHandle {
     }
 
     fn persist_now(&self) {
-        if self.persist_pending.try_set_value(false).is_none() {
+        // `try_set_value` hands the value back (`Some`) only when the handle is disposed.
+        if self.persist_pending.try_set_value(false).is_some() {
             return; // the page is gone
         }
         self.journal.with_value(|journal| storage::save(&journal.borrow()));
