@@ -71,9 +71,7 @@ async fn user_123_shows_keys_groups_roles_and_pipelines_and_documents_them() {
             .any(|l| l.starts_with("api_key,AK-def456,Write-only,"))
     );
     assert!(
-        lines
-            .iter()
-            .any(|l| *l == "group,group-prod-access,Production access,membership"),
+        lines.contains(&"group,group-prod-access,Production access,membership"),
         "{csv}"
     );
     assert!(lines.iter().any(|l| {
