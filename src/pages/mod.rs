@@ -3,3 +3,4 @@
 pub mod connect;
 pub mod directory;
 pub mod user;
+pub mod wizard;

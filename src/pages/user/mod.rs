@@ -82,6 +82,7 @@ pub fn UserPage() -> impl IntoView {
             {header}
             <div class="actions no-print">
                 <button type="button" class="quiet" on:click=move |_| version.update(|v| *v += 1)>"Refresh"</button>
+                <a class="button primary" href=move || format!("/users/{}/offboard", offboard_engine::http::encode_component(&reference()))>"Guided offboarding"</a>
             </div>
         </div>
         <SnapshotPanel connection=connection.clone() user=user keys=keys groups=groups roles=roles
