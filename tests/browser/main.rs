@@ -9,3 +9,4 @@ mod support;
 mod connect;
 mod directory;
 mod user_page;
+mod wizard;
