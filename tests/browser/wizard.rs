@@ -44,7 +44,7 @@ async fn the_adoc_wizard_offboards_user_123_by_the_runbook_and_reports_it() {
     );
 
     // Step 1: the engine's Document step takes the snapshot; it is shown and downloadable.
-    browser.screenshot("wizard-step-1-document").await;
+    step_screenshot(&browser, 0, "wizard-step-1-document").await;
     browser.press("Record current access").await;
     browser.see("Access documented").await;
     browser
@@ -57,7 +57,7 @@ async fn the_adoc_wizard_offboards_user_123_by_the_runbook_and_reports_it() {
     assert_eq!(snapshot["user"]["id"], "user-123");
     assert_eq!(snapshot["takenBy"], "Olivia Owner <owner@company.com>");
     assert_eq!(snapshot["apiKeys"].as_array().unwrap().len(), 2);
-    browser.screenshot("wizard-step-1-documented").await;
+    step_screenshot(&browser, 0, "wizard-step-1-documented").await;
 
     // Step 2: the departure form, the replacement picked from the directory, then the exact PUT.
     browser.see("Why not delete?").await;
@@ -91,7 +91,7 @@ async fn the_adoc_wizard_offboards_user_123_by_the_runbook_and_reports_it() {
     browser
         .press("Choose Riley Replacement (replacement@company.com)")
         .await;
-    browser.screenshot("wizard-step-2-form").await;
+    step_screenshot(&browser, 1, "wizard-step-2-form").await;
     browser.press("Use these details").await;
     browser.button("Disable the account").await;
     let put = browser.body_text().await;
@@ -108,7 +108,7 @@ async fn the_adoc_wizard_offboards_user_123_by_the_runbook_and_reports_it() {
     }
     assert!(put.contains("secretKey: ••••••••"), "secrets are masked");
     assert!(!put.contains("demo-owner-sk"));
-    browser.screenshot("wizard-step-2-put").await;
+    step_screenshot(&browser, 1, "wizard-step-2-put").await;
     browser.press("Disable the account").await;
 
     // Step 3: every key revoked, listed again at the end.
@@ -117,12 +117,12 @@ async fn the_adoc_wizard_offboards_user_123_by_the_runbook_and_reports_it() {
     browser
         .see("DELETE /admin/api/users/api-keys/AK-def456")
         .await;
-    browser.screenshot("wizard-step-3-revoke-keys").await;
+    step_screenshot(&browser, 2, "wizard-step-3-revoke-keys").await;
 
     // Step 4.
     browser.press("Remove all group memberships").await;
     browser.button("Verify now").await;
-    browser.screenshot("wizard-step-4-remove-groups").await;
+    step_screenshot(&browser, 3, "wizard-step-4-remove-groups").await;
 
     // Step 5: each check with its evidence.
     browser.press("Verify now").await;
@@ -137,7 +137,7 @@ async fn the_adoc_wizard_offboards_user_123_by_the_runbook_and_reports_it() {
     }
     browser.see("→ 0 permissions").await;
     assert!(!browser.body_text().await.contains("Fail:"));
-    browser.screenshot("wizard-step-5-verify").await;
+    step_screenshot(&browser, 4, "wizard-step-5-verify").await;
 
     // Step 6: pipelines to the replacement, then none left; the report follows.
     browser
@@ -146,7 +146,7 @@ async fn the_adoc_wizard_offboards_user_123_by_the_runbook_and_reports_it() {
     browser.press("Transfer the pipelines").await;
     browser.see("Access removed and verified.").await;
     browser.see("All 6 checks passed.").await;
-    browser.screenshot("wizard-step-6-transfer").await;
+    step_screenshot(&browser, 5, "wizard-step-6-transfer").await;
     let report = browser.see("Offboarding report").await;
     report
         .find(Locator::XPath("ancestor::section[1]"))
@@ -154,7 +154,20 @@ async fn the_adoc_wizard_offboards_user_123_by_the_runbook_and_reports_it() {
         .unwrap();
     browser.see("Timeline: every call").await;
     browser.see("Within the runbook's one-hour target.").await;
-    browser.screenshot("wizard-report").await;
+    full_screenshot(&browser, "wizard-report").await;
+    // The print view, as Chromium lays it out on A4 (open the PDF to look at it).
+    let pdf = browser
+        .client
+        .print(
+            fantoccini::wd::PrintConfiguration::builder()
+                .size(fantoccini::wd::PrintSize::A4)
+                .build()
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    let _ = std::fs::write(screenshots().join("wizard-report-print.pdf"), pdf);
 
     // The server, through its own API.
     let owner = server.owner();
@@ -274,7 +287,7 @@ async fn the_td_wizard_removes_the_user_with_keys_deleted_and_checks_again_a_min
     browser.press("Record current access").await;
     browser.see("Access documented").await;
     browser.see("API keys (2)").await;
-    browser.screenshot("wizard-td-step-1-document").await;
+    step_screenshot(&browser, 0, "wizard-td-step-1-document").await;
 
     // Step 2: Delete API Keys is the default; the reassign option carries the runbook's warning.
     let delete = browser.field("Delete API Keys (recommended)").await;
@@ -295,9 +308,9 @@ async fn the_td_wizard_removes_the_user_with_keys_deleted_and_checks_again_a_min
     browser
         .see("api_keys=reassign&reassign_to=owner@company.com")
         .await;
-    browser.screenshot("wizard-td-step-2-reassign").await;
+    step_screenshot(&browser, 1, "wizard-td-step-2-reassign").await;
     browser.choose("Delete API Keys (recommended)").await;
-    browser.screenshot("wizard-td-step-2-remove").await;
+    step_screenshot(&browser, 1, "wizard-td-step-2-remove").await;
     assert!(!browser.body_text().await.contains("api_keys=reassign"));
     browser.press("Remove the user").await;
 
@@ -307,7 +320,10 @@ async fn the_td_wizard_removes_the_user_with_keys_deleted_and_checks_again_a_min
     browser.see("first.last@company.com not listed").await;
     browser.see("Checking again automatically in").await;
     browser.see("Offboarding report").await;
-    browser.screenshot("wizard-td-step-3-verify").await;
+    browser
+        .see("A second verification follows automatically at")
+        .await;
+    step_screenshot(&browser, 2, "wizard-td-step-3-verify").await;
     // The app reads time from Date.now() only: move the page's clock past the minute (as fake
     // timers do), instead of waiting for it or shortening it in the shipped app.
     browser
@@ -320,7 +336,15 @@ async fn the_td_wizard_removes_the_user_with_keys_deleted_and_checks_again_a_min
         .unwrap();
     browser.see("Checked again automatically at").await;
     browser.see("Verifications (2)").await;
-    browser.screenshot("wizard-td-step-3-reverified").await;
+    assert!(
+        !browser
+            .body_text()
+            .await
+            .contains("A second verification follows"),
+        "the report no longer waits for it"
+    );
+    step_screenshot(&browser, 2, "wizard-td-step-3-reverified").await;
+    full_screenshot(&browser, "wizard-td-report").await;
 
     // The server, through its TD API.
     let (status, users) = td_get(&server, "/v3/user/list").await;
@@ -385,7 +409,7 @@ async fn a_tab_reloaded_in_the_middle_of_step_3_resumes_without_repeating_a_call
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     assert!((30..200).contains(&deleted), "{deleted} keys revoked");
-    browser.screenshot("wizard-step-3-before-reload").await;
+    step_screenshot(&browser, 2, "wizard-step-3-before-reload").await;
     browser.client.refresh().await.unwrap();
 
     // Credentials were not remembered: Connect first, then back to the wizard, which offers to
@@ -397,7 +421,7 @@ async fn a_tab_reloaded_in_the_middle_of_step_3_resumes_without_repeating_a_call
     browser.screenshot("wizard-resume-offer").await;
     browser.press("Resume").await;
     browser.see("This step was interrupted").await;
-    browser.screenshot("wizard-step-3-resumed").await;
+    step_screenshot(&browser, 2, "wizard-step-3-resumed").await;
     browser.press("Continue step 3").await;
     browser.press("Remove all group memberships").await;
     browser.press("Verify now").await;
@@ -456,7 +480,7 @@ async fn a_step_runs_from_the_keyboard_and_skipping_needs_a_reason() {
     assert!(!skip.is_enabled().await.unwrap(), "no reason, no skipping");
     browser.fill("Why is step 2 skipped?", "   ").await;
     assert!(!skip.is_enabled().await.unwrap(), "blank is no reason");
-    browser.screenshot("wizard-skip-needs-reason").await;
+    step_screenshot(&browser, 1, "wizard-skip-needs-reason").await;
     browser
         .fill(
             "Why is step 2 skipped?",
@@ -477,7 +501,7 @@ async fn a_step_runs_from_the_keyboard_and_skipping_needs_a_reason() {
         .await
         .unwrap();
     browser.button("Remove all group memberships").await;
-    browser.screenshot("wizard-keyboard-step-3").await;
+    step_screenshot(&browser, 2, "wizard-keyboard-step-3").await;
 
     for (step, reason) in [
         (4, "Groups reviewed separately"),
@@ -540,7 +564,7 @@ async fn the_wizard_refuses_what_the_server_would_and_explains_scim() {
     );
     browser.press("Record current access").await;
     browser.press("Revoke all API keys").await;
-    browser.screenshot("wizard-scim").await;
+    full_screenshot(&browser, "wizard-scim").await;
 
     // An admin may not offboard another admin.
     let admin = Browser::open(&server).await;
@@ -584,6 +608,36 @@ async fn td_get(server: &TestServer, path: &str) -> (u16, Value) {
         .expect("request");
     let status = response.status().as_u16();
     (status, response.json().await.unwrap_or(Value::Null))
+}
+
+fn screenshots() -> PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/screenshots")
+}
+
+/// A screenshot with step `index`'s card at the top of the window.
+async fn step_screenshot(browser: &Browser, index: usize, name: &str) {
+    let script = format!(
+        "document.getElementById('step-{index}').closest('li').scrollIntoView({{block: 'start'}}); return null;"
+    );
+    let _ = browser.client.execute(&script, vec![]).await;
+    browser.screenshot(name).await;
+}
+
+/// A screenshot of the whole page: the window grown to the page's height for one picture.
+async fn full_screenshot(browser: &Browser, name: &str) {
+    let height = browser
+        .client
+        .execute("return document.documentElement.scrollHeight;", vec![])
+        .await
+        .ok()
+        .and_then(|value| value.as_u64())
+        .unwrap_or(900);
+    let _ = browser
+        .client
+        .set_window_size(1280, height.clamp(900, 12_000) as u32 + 120)
+        .await;
+    browser.screenshot(name).await;
+    let _ = browser.client.set_window_size(1280, 900).await;
 }
 
 /// The card of step `index` (0-based).

@@ -37,6 +37,28 @@ pub fn duration_text(ms: f64) -> String {
     }
 }
 
+/// A duration in words: `3 s`, `4 min 12 s`, `1 h 5 min`.
+pub fn human_duration(ms: f64) -> String {
+    let seconds = (ms.max(0.0) / 1000.0).round() as u64;
+    match seconds {
+        s if s < 60 => format!("{s} s"),
+        s if s < 3600 => format!("{} min {} s", s / 60, s % 60),
+        s => format!("{} h {} min", s / 3600, s % 3600 / 60),
+    }
+}
+
+/// A call's or step's duration: `12 ms`, `1.52 s` (integer arithmetic: float formatting would
+/// cost the wasm several kB for this one label).
+pub fn millis(ms: f64) -> String {
+    let ms = ms.max(0.0).round() as u64;
+    if ms < 1000 {
+        format!("{ms} ms")
+    } else {
+        let hundredths = (ms + 5) / 10;
+        format!("{}.{:02} s", hundredths / 100, hundredths % 100)
+    }
+}
+
 /// Epoch ms as the value of a `datetime-local` input, in the browser's time zone.
 pub fn to_local_input(epoch_ms: f64) -> String {
     let date = js_sys::Date::new(&JsValue::from_f64(epoch_ms));
@@ -117,15 +139,15 @@ pub fn Clock(run: RunHandle) -> impl IntoView {
         match finished.get() {
             Some(done) if done <= deadline => (
                 "clock clock-ok",
-                format!("Completed in {}", duration_text(done - notified)),
+                format!("Completed in {}", human_duration(done - notified)),
                 "Within the runbook's one-hour target.".to_string(),
             ),
             Some(done) => (
                 "clock clock-overdue",
-                format!("Completed in {}", duration_text(done - notified)),
+                format!("Completed in {}", human_duration(done - notified)),
                 format!(
                     "{} over the runbook's one-hour target.",
-                    duration_text(done - deadline)
+                    human_duration(done - deadline)
                 ),
             ),
             None => {
@@ -177,7 +199,7 @@ pub fn Clock(run: RunHandle) -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::duration_text;
+    use super::{duration_text, human_duration, millis};
 
     #[test]
     fn durations_read_like_a_clock() {
@@ -185,5 +207,14 @@ mod tests {
         assert_eq!(duration_text(75_000.0), "1:15");
         assert_eq!(duration_text(3_600_000.0), "1:00:00");
         assert_eq!(duration_text(-5.0), "0:00");
+    }
+
+    #[test]
+    fn durations_read_like_words() {
+        assert_eq!(human_duration(3_200.0), "3 s");
+        assert_eq!(human_duration(252_000.0), "4 min 12 s");
+        assert_eq!(human_duration(3_900_000.0), "1 h 5 min");
+        assert_eq!(millis(12.4), "12 ms");
+        assert_eq!(millis(1523.0), "1.52 s");
     }
 }

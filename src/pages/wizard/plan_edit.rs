@@ -170,7 +170,9 @@ pub fn documented(journal: &Journal) -> Inventory {
             .unwrap_or_default()
     };
     Inventory {
-        user: serde_json::from_value::<User>(snapshot["user"].clone())
+        // Through text rather than `from_value`: the app already reads a `User` from text (the
+        // remembered connection), so this adds no second deserializer to the wasm.
+        user: serde_json::from_str::<User>(&snapshot["user"].to_string())
             .unwrap_or_else(|_| user_of(&journal.plan.target)),
         keys: ids("apiKeys", "id"),
         groups: ids("groups", "id"),

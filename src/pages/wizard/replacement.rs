@@ -61,6 +61,17 @@ pub fn PersonPicker(
         <span id=hint_id class="hint">"Type part of a name or email, then choose the person below (or type their exact email)."</span>
         {move || {
             let found = matches.get();
+            let typed = value.get_untracked();
+            let typed = typed.trim();
+            let loaded = directory.index.with_untracked(|index| index.len());
+            if found.is_empty() && !typed.is_empty() && !typed.contains('@') {
+                let words = if loaded == 0 {
+                    "The directory is still loading…".to_string()
+                } else {
+                    format!("No one among the {loaded} people loaded matches “{typed}”.")
+                };
+                return Some(view! { <p class="hint" role="status">{words}</p> }.into_any());
+            }
             (!found.is_empty()).then(|| {
                 let more = found.len() > SUGGESTIONS;
                 view! {
@@ -82,6 +93,7 @@ pub fn PersonPicker(
                         {more.then(|| view! { <li class="hint">"More people match: type more of the name or email."</li> })}
                     </ul>
                 }
+                .into_any()
             })
         }}
     }

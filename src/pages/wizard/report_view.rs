@@ -3,7 +3,8 @@
 //! evidence, the snapshot, and the timeline of every call. Downloadable as JSON and CSV, and laid
 //! out to print on A4 (the print stylesheet hides everything else).
 
-use super::clock::{HOUR_MS, duration_text};
+use super::clock::{HOUR_MS, human_duration, millis};
+use super::reverify::CACHE_MS;
 use super::snapshot_view::SnapshotView;
 use crate::components::report_actions::ReportActions;
 use crate::components::verification::VerificationView;
@@ -12,6 +13,14 @@ use leptos::prelude::*;
 use offboard_engine::run::journal::{CallOutcome, StepStatus};
 use offboard_engine::run::report::{outcome_word, tally, verdict};
 use offboard_engine::time::rfc3339;
+
+/// `09:30:00` (UTC): the timeline's time column (the date is in the report's facts).
+fn clock_time(epoch_ms: f64) -> String {
+    rfc3339(epoch_ms)
+        .get(11..19)
+        .unwrap_or_default()
+        .to_string()
+}
 
 /// `2024-12-05T09:30:00Z` → `2024-12-05 09:30:00 UTC`.
 fn utc(epoch_ms: f64) -> String {
@@ -34,9 +43,9 @@ pub fn ReportView(run: RunHandle) -> impl IntoView {
                 let against = if took <= HOUR_MS {
                     "within the one-hour target".to_string()
                 } else {
-                    format!("{} over the one-hour target", duration_text(took - HOUR_MS))
+                    format!("{} over the one-hour target", human_duration(took - HOUR_MS))
                 };
-                format!("{} after notification, {against}", duration_text(took))
+                format!("{} after notification, {against}", human_duration(took))
             }
             _ => "no notification time given".to_string(),
         };
@@ -61,7 +70,7 @@ pub fn ReportView(run: RunHandle) -> impl IntoView {
                 };
                 let took = match (state.started_at_ms, state.finished_at_ms) {
                     (Some(start), Some(end)) if !matches!(state.status, StepStatus::Skipped { .. }) => {
-                        format!("{:.1} s", (end - start) / 1000.0)
+                        millis(end - start)
                     }
                     _ => "—".to_string(),
                 };
@@ -85,12 +94,12 @@ pub fn ReportView(run: RunHandle) -> impl IntoView {
                 let failed = matches!(call.outcome, CallOutcome::Failed { .. } | CallOutcome::Interrupted);
                 view! {
                     <tr class:outcome-failed=failed>
-                        <td class="nowrap">{utc(call.started_at_ms)}</td>
+                        <td class="nowrap" title=utc(call.started_at_ms)>{clock_time(call.started_at_ms)}</td>
                         <td>{step}</td>
                         <td>{call.method.as_str()}</td>
                         <td class="path"><code>{call.path.clone()}</code></td>
                         <td>{call.status.map_or("—".to_string(), |s| s.to_string())}</td>
-                        <td class="num">{format!("{:.0} ms", call.duration_ms)}</td>
+                        <td class="num">{millis(call.duration_ms)}</td>
                         <td class="num">{call.attempts}</td>
                         <td>{outcome_word(&call.outcome)}</td>
                     </tr>
@@ -104,15 +113,34 @@ pub fn ReportView(run: RunHandle) -> impl IntoView {
             .map(|verification| view! { <VerificationView verification=verification /> })
             .collect();
         let call_count = journal.calls.len();
+        // Treasure Data: the check a minute after the removal (streaming ingest) is still to come.
+        let second_check_due = plan
+            .steps
+            .iter()
+            .position(|step| step.id == "remove-user")
+            .and_then(|index| {
+                let state = &journal.steps[index];
+                (state.status == StepStatus::Done).then_some(state.finished_at_ms?)
+            })
+            .map(|removed| removed + CACHE_MS)
+            .filter(|due| !journal.verifications.iter().any(|v| v.at_ms >= *due));
+        let person = if target.reference == target.email {
+            format!("{} <{}>", target.name, target.email)
+        } else {
+            format!("{} <{}> ({})", target.name, target.email, target.reference)
+        };
         view! {
             <section class="card report" aria-labelledby="report">
                 <h2 id="report" tabindex="-1">"Offboarding report"</h2>
                 <div class=if passed { "notice notice-ok" } else { "notice notice-error" } role="status">
                     <p><strong>{if passed { "Access removed and verified. " } else { "Not fully verified. " }}</strong>{summary}</p>
                 </div>
+                {second_check_due.map(|due| view! {
+                    <p class="notice notice-warn">{format!("A second verification follows automatically at {} UTC, one minute after the removal: streaming ingest may keep working until then. It is added to this report.", clock_time(due))}</p>
+                })}
                 <ReportActions run=run />
                 <dl class="details report-facts">
-                    <dt>"Person"</dt><dd>{format!("{} <{}> ({})", target.name, target.email, target.reference)}</dd>
+                    <dt>"Person"</dt><dd>{person}</dd>
                     <dt>"Platform"</dt><dd>{format!("{} at {}", plan.dialect.label(), journal.endpoint)}</dd>
                     <dt>"Run by"</dt><dd>{journal.operator.clone()}</dd>
                     <dt>"Notified at"</dt><dd>{journal.notified_at_ms.map(utc).unwrap_or_else(|| "—".into())}</dd>
@@ -144,9 +172,9 @@ pub fn ReportView(run: RunHandle) -> impl IntoView {
                 <div class="timeline-scroll">
                     <table class="compact timeline">
                         <thead><tr>
-                            <th scope="col">"Time"</th><th scope="col">"Step"</th><th scope="col">"Method"</th>
-                            <th scope="col">"Path"</th><th scope="col">"Status"</th><th scope="col">"Duration"</th>
-                            <th scope="col">"Attempts"</th><th scope="col">"Result"</th>
+                            <th scope="col" class="col-time">"Time (UTC)"</th><th scope="col" class="col-step">"Step"</th><th scope="col" class="col-method">"Method"</th>
+                            <th scope="col" class="col-path">"Path"</th><th scope="col" class="col-status">"Status"</th><th scope="col" class="col-duration">"Duration"</th>
+                            <th scope="col" class="col-attempts">"Attempts"</th><th scope="col" class="col-result">"Result"</th>
                         </tr></thead>
                         <tbody>{calls}</tbody>
                     </table>

@@ -25,19 +25,15 @@ pub fn Reverify(
     removal: usize,
 ) -> impl IntoView {
     let now = ticking_now();
-    let due = Memo::new(move |_| {
+    // (when the minute is up, verifications made, the first made after it: time and verdict),
+    // read in one go so the view depends on one memo.
+    let state = Memo::new(move |_| {
         run.with(|journal| {
-            let state = &journal.steps[removal];
-            (state.status == StepStatus::Done)
-                .then_some(state.finished_at_ms)
+            let removal = &journal.steps[removal];
+            let due = (removal.status == StepStatus::Done)
+                .then_some(removal.finished_at_ms)
                 .flatten()
-                .map(|at| at + CACHE_MS)
-        })
-    });
-    // (verifications made, the first made after the minute: its time and whether it passed)
-    let made = Memo::new(move |_| {
-        let due = due.get();
-        run.with(|journal| {
+                .map(|at| at + CACHE_MS);
             let after = due.and_then(|due| {
                 journal
                     .verifications
@@ -45,13 +41,13 @@ pub fn Reverify(
                     .find(|v| v.at_ms >= due)
                     .map(|v| (v.at_ms, v.passed()))
             });
-            (journal.verifications.len(), after)
+            (due, journal.verifications.len(), after)
         })
     });
     let started = StoredValue::new(false);
     Effect::new(move |_| {
-        let (count, after) = made.get();
-        let Some(due) = due.get() else { return };
+        let (due, count, after) = state.get();
+        let Some(due) = due else { return };
         if count == 0 || after.is_some() || now.get() < due || started.get_value() || run.busy() {
             return;
         }
@@ -60,8 +56,8 @@ pub fn Reverify(
     });
 
     move || {
-        let (count, after) = made.get();
-        match (due.get(), after) {
+        let (due, count, after) = state.get();
+        match (due, after) {
             (Some(_), Some((at, passed))) => {
                 let result = if passed {
                     "every check passed"

@@ -55,6 +55,15 @@ fn confirm_label(id: &str) -> &'static str {
     }
 }
 
+/// `1, "key"` → `"1 key"`; `2, "key"` → `"2 keys"`; `0, "read"` → `"no reads"`.
+pub fn plural(n: usize, noun: &str) -> String {
+    match n {
+        0 => format!("no {noun}s"),
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
+    }
+}
+
 fn status_word(status: &StepStatus) -> (&'static str, &'static str) {
     match status {
         StepStatus::Pending => ("pending", "To do"),
@@ -62,6 +71,24 @@ fn status_word(status: &StepStatus) -> (&'static str, &'static str) {
         StepStatus::Done => ("done", "Done"),
         StepStatus::Failed { .. } => ("failed", "Needs attention"),
         StepStatus::Skipped { .. } => ("skipped", "Skipped"),
+    }
+}
+
+/// What a step card shows about its step, read in one go from the journal.
+#[derive(Clone, PartialEq)]
+struct Card {
+    status: StepStatus,
+    /// Every step before it is done or skipped.
+    reachable: bool,
+    /// Its decision is made (departure form, TD key choice, replacement).
+    ready: bool,
+    calls: usize,
+}
+
+impl Card {
+    /// The step to act on now: reachable, not finished, not running.
+    fn open(&self) -> bool {
+        self.reachable && !self.status.is_finished() && self.status != StepStatus::Running
     }
 }
 
@@ -77,34 +104,37 @@ pub fn StepCard(run: RunHandle, index: usize, connection: Connection) -> impl In
     let labelled_by = heading_id.clone();
     let confirm_id = format!("step-{index}-confirm");
 
+    // Each piece of the card reads one memo computed straight from the journal. (A view that
+    // reads two memos, one derived from the other, can miss a change: the inner one is brought
+    // up to date while checking the outer one, and then no longer reports having changed.)
     let why = Memo::new(move |_| run.with(|journal| journal.plan.steps[index].why.clone()));
     let status = Memo::new(move |_| run.with(|journal| journal.steps[index].status.clone()));
-    let reachable = Memo::new(move |_| {
-        run.with(|journal| {
-            journal.steps[..index]
-                .iter()
-                .all(|s| s.status.is_finished())
-        })
-    });
-    let requests =
-        Memo::new(move |_| run.with(|journal| journal.plan.steps[index].preview(&journal.plan)));
-    let calls_made = Memo::new(move |_| run.with(|journal| journal.calls_of(index).count()));
-    let has_calls = Memo::new(move |_| calls_made.get() > 0);
     let counts = Memo::new(move |_| run.with(|journal| tally(journal, index)));
-    // Open to act on: reachable, not finished, not running.
-    let open = Memo::new(move |_| {
-        let status = status.get();
-        reachable.get() && !status.is_finished() && status != StepStatus::Running
-    });
 
     // Set by the step's own decision (departure form, TD key choice); the button shows when set.
     let decided = RwSignal::new(true);
     let replacement = Memo::new(move |_| run.with(|journal| plan_edit::replacement(&journal.plan)));
-    let ready: Signal<bool> = if id == "transfer-ownership" {
-        Signal::derive(move || replacement.get().is_some())
-    } else {
-        decided.into()
+    let transfer = id == "transfer-ownership";
+    let ready = move || {
+        if transfer {
+            run.with(|journal| plan_edit::replacement(&journal.plan).is_some())
+        } else {
+            decided.get()
+        }
     };
+    let card = Memo::new(move |_| {
+        let ready = ready();
+        run.with(|journal| Card {
+            status: journal.steps[index].status.clone(),
+            reachable: journal.steps[..index]
+                .iter()
+                .all(|s| s.status.is_finished()),
+            ready,
+            calls: journal.calls_of(index).count(),
+        })
+    });
+    let open = Memo::new(move |_| card.with(Card::open));
+    let has_calls = Memo::new(move |_| card.with(|card| card.calls > 0));
 
     let alive = StoredValue::new(());
     let confirm = move |_| {
@@ -135,9 +165,11 @@ pub fn StepCard(run: RunHandle, index: usize, connection: Connection) -> impl In
         view! { <span class=format!("badge step-badge step-badge-{class}")>{word}</span> }
     };
     let card_class = move || {
-        let (class, _) = status_word(&status.get());
-        let current = if open.get() { " step-current" } else { "" };
-        format!("card step step-{class}{current}")
+        card.with(|card| {
+            let (class, _) = status_word(&card.status);
+            let current = if card.open() { " step-current" } else { "" };
+            format!("card step step-{class}{current}")
+        })
     };
 
     // The decision the step needs before it can run (and its record once it ran).
@@ -169,7 +201,7 @@ pub fn StepCard(run: RunHandle, index: usize, connection: Connection) -> impl In
                     None if !status.get().is_finished() => {
                         let own = RwSignal::new(false);
                         view! {
-                            <p>"Step 2 chose no replacement: choose who takes over the pipelines."</p>
+                            <p>"No replacement was chosen in step 2: choose who takes over the pipelines."</p>
                             <DepartureForm run=run connection=connection ready=own step=index replacement_only=true />
                         }
                         .into_any()
@@ -194,21 +226,45 @@ pub fn StepCard(run: RunHandle, index: usize, connection: Connection) -> impl In
         untrack(decision.clone())
     };
 
+    // The exact calls, once the step's decision is made (a PUT with an empty reason is not the
+    // call it will make); not for a skipped step; open while it is the step to do.
+    let preview_state = Memo::new(move |_| {
+        let ready = ready();
+        run.with(|journal| {
+            let state = &journal.steps[index].status;
+            let mut requests = journal.plan.steps[index].preview(&journal.plan);
+            // Two checks that read the same thing read it once (the verification shares reads).
+            requests.dedup();
+            let shown = ready && !matches!(state, StepStatus::Skipped { .. });
+            let reachable = journal.steps[..index]
+                .iter()
+                .all(|s| s.status.is_finished());
+            let current = reachable && !state.is_finished() && *state != StepStatus::Running;
+            let expanded = current && requests.len() <= 2;
+            (shown, expanded, requests, state.is_finished())
+        })
+    });
     let preview = {
         let connection = connection.clone();
         move || {
-            let requests = requests.get();
-            let open = requests.len() <= 2;
-            view! { <RequestPreview requests=requests connection=connection.clone() open=open /> }
+            let (shown, expanded, requests, finished) = preview_state.get();
+            if !shown {
+                return (!finished).then(|| {
+                    view! { <p class="hint">"The exact call is shown here once the details above are used."</p> }.into_any()
+                });
+            }
+            Some(view! { <RequestPreview requests=requests connection=connection.clone() open=expanded /> }.into_any())
         }
     };
 
     let progress = move || {
         let counts = counts.get();
+        let calls = counts.reads + counts.changes;
+        let reads = plural(counts.reads, "read");
         let changes = match (counts.changes, counts.failed) {
-            (0, _) => format!("{} read(s) made", counts.reads),
-            (n, 0) => format!("{n} change(s) made, {} read(s)", counts.reads),
-            (n, failed) => format!("{n} change(s), {failed} failed, {} read(s)", counts.reads),
+            (0, _) => reads,
+            (n, 0) => format!("{} made, {reads}", plural(n, "change")),
+            (n, failed) => format!("{}, {failed} failed, {reads}", plural(n, "change")),
         };
         match status.get() {
             StepStatus::Running => Some(view! {
@@ -226,9 +282,9 @@ pub fn StepCard(run: RunHandle, index: usize, connection: Connection) -> impl In
             StepStatus::Skipped { reason } => Some(view! {
                 <p class="step-result skipped">"Skipped: " <q>{reason}</q></p>
             }.into_any()),
-            StepStatus::Pending if has_calls.get() => Some(view! {
+            StepStatus::Pending if calls > 0 => Some(view! {
                 <div class="notice notice-warn">
-                    <p>{format!("This step was interrupted (the tab was closed or reloaded) after {} call(s). They are kept below. Continuing first lists what is left, so nothing already done is sent again.", calls_made.get())}</p>
+                    <p>{format!("This step was interrupted (the tab was closed or reloaded) after {}. They are kept below. Continuing first lists what is left, so nothing already done is sent again.", plural(calls, "call"))}</p>
                 </div>
             }.into_any()),
             StepStatus::Pending => None,
@@ -238,17 +294,18 @@ pub fn StepCard(run: RunHandle, index: usize, connection: Connection) -> impl In
     let controls = {
         let label = confirm_label(&id);
         move || {
-            if !open.get() {
-                return (!reachable.get() && !status.get().is_finished()).then(|| {
+            let card = card.get();
+            if !card.open() {
+                return (!card.reachable && !card.status.is_finished()).then(|| {
                     view! { <p class="hint waiting">{format!("Available once step {index} is done or skipped.")}</p> }.into_any()
                 });
             }
-            if !ready.get() {
+            if !card.ready {
                 return None;
             }
-            let text = match status.get() {
+            let text = match card.status {
                 StepStatus::Failed { .. } => format!("Retry step {number}"),
-                _ if has_calls.get() => format!("Continue step {number}"),
+                _ if card.calls > 0 => format!("Continue step {number}"),
                 _ => label.to_string(),
             };
             Some(view! {
@@ -329,7 +386,7 @@ pub fn StepCard(run: RunHandle, index: usize, connection: Connection) -> impl In
             </div>
             {move || has_calls.get().then(|| view! {
                 <details class="step-calls" prop:open=move || matches!(status.get(), StepStatus::Running | StepStatus::Failed { .. })>
-                    <summary>{move || format!("Calls made ({})", calls_made.get())}</summary>
+                    <summary>{move || format!("Calls made ({})", card.with(|card| card.calls))}</summary>
                     <CallList run=run step=index />
                 </details>
             })}

@@ -134,7 +134,7 @@ pub fn TdKeys(
                     on:change=move |_| pick(Choice::Delete) />
                 <span>"Delete API Keys (recommended)"</span>
             </label>
-            <p class="hint indent">"Any script or tool using the keys fails at once. Treasure Data recommends this for security."</p>
+            <p class="hint indent">"Any script or tool using the keys fails at once; streaming ingest may keep working for up to one minute, until its cache expires. Treasure Data recommends this for security."</p>
             <label class="choice">
                 <input type="radio" name="td-keys" prop:checked=move || choice.get() != Choice::Delete
                     on:change=move |_| pick(Choice::ToOwner) />
