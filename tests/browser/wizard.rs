@@ -456,6 +456,27 @@ async fn a_step_runs_from_the_keyboard_and_skipping_needs_a_reason() {
 
     // Focus lands on step 1's heading; Tab reaches its button; Enter runs it.
     let focused = wait_for_focus(&browser, "Step 1").await;
+
+    // The one-hour clock: notified two hours ago means overdue (the input is set the way a
+    // date picker sets it, then focus goes back to the step).
+    browser
+        .client
+        .execute(
+            "const input = document.getElementById('notified-at'); \
+             const d = new Date(Date.now() - 2 * 3600 * 1000); \
+             const p = n => String(n).padStart(2, '0'); \
+             input.value = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`; \
+             input.dispatchEvent(new Event('change')); return null;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    browser.see("Overdue by 1:00:").await;
+    browser
+        .see("Keep going: every step still takes access away.")
+        .await;
+    full_screenshot(&browser, "wizard-clock-overdue").await;
+    focused.click().await.unwrap();
     assert_eq!(focused.tag_name().await.unwrap(), "h2");
     tab_to(&browser, "Record current access")
         .await

@@ -155,7 +155,12 @@ pub fn DepartureForm(
                 <div class="departure">
                     {summary}
                     {move || (!locked()).then(|| view! {
-                        <button type="button" class="quiet" on:click=move |_| editing.set(true)>"Change details"</button>
+                        <button type="button" class="quiet" on:click=move |_| {
+                            editing.set(true);
+                            // The button goes away with the summary: take the keyboard to the form.
+                            let first = if replacement_only { "pipelines-to" } else { "offboard-date" };
+                            super::step_card::focus_later(first.to_string());
+                        }>"Change details"</button>
                     })}
                 </div>
             }
@@ -188,7 +193,11 @@ pub fn DepartureForm(
                         </div>
                     </div>
                 })}
-                <PersonPicker label="Handed off to" id="handed-off-to" value=handed exclude=exclude enabled_only=true />
+                {if replacement_only {
+                    view! { <PersonPicker label="Hand the pipelines to" id="pipelines-to" value=handed exclude=exclude enabled_only=true /> }.into_any()
+                } else {
+                    view! { <PersonPicker label="Handed off to" id="handed-off-to" value=handed exclude=exclude enabled_only=true /> }.into_any()
+                }}
                 {move || problem.get().map(|found| view! { <ProblemNotice problem=found /> })}
                 <button type="submit" disabled=move || check.pending().get()>
                     {move || if check.pending().get() { "Checking…" } else if replacement_only { "Use this person" } else { "Use these details" }}

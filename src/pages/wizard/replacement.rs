@@ -82,7 +82,11 @@ pub fn PersonPicker(
                             view! {
                                 <li>
                                     <button type="button" class="suggestion" aria-label=name
-                                        on:click=move |_| value.set(email.clone())>
+                                        on:click=move |_| {
+                                            value.set(email.clone());
+                                            // The list goes away with the choice: keep the keyboard in the field.
+                                            super::step_card::focus_later(id.to_string());
+                                        }>
                                         <strong>{user.name.clone()}</strong>
                                         <span class="muted">{user.email.clone()}</span>
                                         {user.account_role.map(|role| view! { <span class="badge badge-role">{role.as_str()}</span> })}

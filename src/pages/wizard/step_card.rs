@@ -198,10 +198,12 @@ pub fn StepCard(run: RunHandle, index: usize, connection: Connection) -> impl In
                     Some(to) => {
                         view! { <p>"Pipelines go to " <strong>{to}</strong> "."</p> }.into_any()
                     }
-                    None if !status.get().is_finished() => {
+                    // Asked only once it is this step's turn: step 2 normally chooses (its form
+                    // would otherwise be on the page twice).
+                    None if open.get() => {
                         let own = RwSignal::new(false);
                         view! {
-                            <p>"No replacement was chosen in step 2: choose who takes over the pipelines."</p>
+                            <p>"No replacement has been chosen yet: choose who takes over the pipelines."</p>
                             <DepartureForm run=run connection=connection ready=own step=index replacement_only=true />
                         }
                         .into_any()
@@ -216,6 +218,7 @@ pub fn StepCard(run: RunHandle, index: usize, connection: Connection) -> impl In
     // being filled in keeps its state.
     let decision_key = Memo::new(move |_| {
         (
+            open.get(),
             status.get().is_finished(),
             run.with(|journal| departure_confirmed(&journal.plan)),
             replacement.get(),
@@ -250,7 +253,7 @@ pub fn StepCard(run: RunHandle, index: usize, connection: Connection) -> impl In
             let (shown, expanded, requests, finished) = preview_state.get();
             if !shown {
                 return (!finished).then(|| {
-                    view! { <p class="hint">"The exact call is shown here once the details above are used."</p> }.into_any()
+                    view! { <p class="hint">"The exact call is shown here once the choice this step needs is made."</p> }.into_any()
                 });
             }
             Some(view! { <RequestPreview requests=requests connection=connection.clone() open=expanded /> }.into_any())
