@@ -6,7 +6,6 @@
 
 use leptos::prelude::*;
 use offboard_engine::model::{Dialect, User};
-use offboard_engine::policy::AccountRole;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -72,10 +71,6 @@ pub struct Identity {
 }
 
 impl Identity {
-    pub fn role(&self) -> Option<AccountRole> {
-        self.user.as_ref().and_then(|user| user.account_role)
-    }
-
     pub fn describe(&self) -> String {
         match &self.user {
             Some(user) => match user.account_role {

@@ -19,7 +19,7 @@ pub fn refusal(connection: &Connection, id: &str, role: Option<AccountRole>) -> 
     let me = connection.identity.user.as_ref()?;
     let actor = Party {
         id: &me.id,
-        role: connection.identity.role()?,
+        role: me.account_role?,
     };
     // An unknown role is checked as restricted: "not yourself" still applies.
     let target = Party {
