@@ -24,8 +24,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=Home />
                     <Route path=path!("/connect") view=ConnectPage />
                     <Route path=path!("/users") view=|| view! { <RequireConnection><DirectoryPage /></RequireConnection> } />
-                    <Route path=path!("/users/:reference") view=|| view! { <RequireConnection><UserPage /></RequireConnection> } />
                     <Route path=path!("/users/:reference/offboard") view=|| view! { <RequireConnection><WizardPage /></RequireConnection> } />
+                    <Route path=path!("/users/:reference") view=|| view! { <RequireConnection><UserPage /></RequireConnection> } />
                 </Routes>
             </main>
         </Router>

@@ -81,8 +81,8 @@ pub fn UserPage() -> impl IntoView {
         <div class="page-head user-head">
             {header}
             <div class="actions no-print">
-                <button type="button" class="quiet" on:click=move |_| version.update(|v| *v += 1)>"Refresh"</button>
                 <a class="button primary" href=move || format!("/users/{}/offboard", offboard_engine::http::encode_component(&reference()))>"Guided offboarding"</a>
+                <button type="button" class="quiet" on:click=move |_| version.update(|v| *v += 1)>"Refresh"</button>
             </div>
         </div>
         <SnapshotPanel connection=connection.clone() user=user keys=keys groups=groups roles=roles
