@@ -5,6 +5,7 @@ use crate::pages::connect::ConnectPage;
 use crate::pages::directory::{Directory, DirectoryPage};
 use crate::pages::emergency::EmergencyPage;
 use crate::pages::user::UserPage;
+use crate::pages::wizard::WizardPage;
 use crate::session::{Session, use_session};
 use leptos::prelude::*;
 use leptos_router::components::{A, Redirect, Route, Router, Routes};
@@ -24,6 +25,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=Home />
                     <Route path=path!("/connect") view=ConnectPage />
                     <Route path=path!("/users") view=|| view! { <RequireConnection><DirectoryPage /></RequireConnection> } />
+                    <Route path=path!("/users/:reference/offboard") view=|| view! { <RequireConnection><WizardPage /></RequireConnection> } />
                     <Route path=path!("/users/:reference") view=|| view! { <RequireConnection><UserPage /></RequireConnection> } />
                     <Route path=path!("/emergency") view=|| view! { <RequireConnection><EmergencyPage /></RequireConnection> } />
                 </Routes>

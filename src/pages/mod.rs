@@ -4,3 +4,4 @@ pub mod connect;
 pub mod directory;
 pub mod emergency;
 pub mod user;
+pub mod wizard;

@@ -10,3 +10,4 @@ mod connect;
 mod directory;
 mod emergency;
 mod user_page;
+mod wizard;

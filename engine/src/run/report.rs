@@ -1,7 +1,7 @@
 //! The report a run ends with: who, whom, when, every call made, what was verified, and the
 //! snapshot, as JSON to file and as a CSV timeline.
 
-use super::journal::{CallOutcome, Journal, StepStatus};
+use super::journal::{CallOutcome, Check, Journal, StepStatus};
 use crate::snapshot::csv;
 use crate::time::rfc3339;
 use serde_json::{Value, json};
@@ -122,19 +122,35 @@ impl Progress {
     }
 }
 
-/// The run's verdict in one sentence, from its latest verification.
+/// The run's verdict in one sentence, from the latest evidence for each fact checked. A run
+/// can verify more than once (the wizard checks access, then that the pipelines moved; TD checks
+/// again after a minute): a later reading of a fact supersedes an earlier one, and a fact read
+/// only earlier still counts.
 pub fn verdict(journal: &Journal) -> Option<(bool, String)> {
-    let verification = journal.latest_verification()?;
-    let failed: Vec<&str> = verification
-        .checks
+    let mut latest: Vec<&Check> = Vec::new();
+    for check in journal.verifications.iter().flat_map(|v| &v.checks) {
+        match latest.iter_mut().find(|seen| seen.kind == check.kind) {
+            Some(seen) => *seen = check,
+            None => latest.push(check),
+        }
+    }
+    if latest.is_empty() {
+        return None;
+    }
+    let failed: Vec<&str> = latest
         .iter()
         .filter(|c| !c.passed)
         .map(|c| c.label.as_str())
         .collect();
     Some(if failed.is_empty() {
+        let count = latest.len();
         (
             true,
-            format!("All {} checks passed.", verification.checks.len()),
+            if count == 1 {
+                "The check passed.".to_string()
+            } else {
+                format!("All {count} checks passed.")
+            },
         )
     } else {
         (false, format!("Failed: {}.", failed.join("; ")))

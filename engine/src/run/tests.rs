@@ -452,3 +452,38 @@ fn the_report_has_every_call_with_time_status_duration_and_attempts() {
     assert!(csv.starts_with("time,step,method,path,status,duration_ms,attempts,outcome\r\n"));
     assert!(csv.contains(",revoke-keys,DELETE,/admin/api/users/api-keys/AK-abc123,200,"));
 }
+
+#[test]
+fn a_failed_access_check_is_not_hidden_by_the_pipeline_check_that_runs_after_it() {
+    // The ADOC wizard verifies access in step 5 and then, in step 6, checks the pipelines moved:
+    // the verdict must weigh every fact's latest evidence, not just the last verification.
+    let fake = Fake::runbook();
+    let journal = RefCell::new(adoc_wizard());
+    {
+        let client = Client::new(&fake, FakeClock::default());
+        let runner = Runner::new(&client, &journal, &|| {});
+        block_on(async {
+            runner.run_step(0).await;
+            // Steps 2-4 are skipped: the account keeps its access, so step 5 fails.
+            runner.run_step(4).await;
+            runner.run_step(5).await;
+        });
+    }
+    let journal = journal.into_inner();
+    assert!(!journal.verifications[0].passed());
+    assert!(journal.verifications[1].passed(), "the pipelines moved");
+    let (passed, summary) = report::verdict(&journal).unwrap();
+    assert!(!passed, "{summary}");
+    assert!(summary.contains("Account disabled"), "{summary}");
+
+    // A later reading of the same fact supersedes an earlier one (TD's re-verification).
+    let mut later = journal.clone();
+    let mut fixed = later.verifications[0].clone();
+    for check in &mut fixed.checks {
+        check.passed = true;
+    }
+    later.verifications.push(fixed);
+    let (passed, summary) = report::verdict(&later).unwrap();
+    assert!(passed, "{summary}");
+    assert_eq!(summary, "All 6 checks passed.");
+}

@@ -82,6 +82,7 @@ pub fn UserPage() -> impl IntoView {
         <div class="page-head user-head">
             {header}
             <div class="actions no-print">
+                <a class="button primary" href=move || format!("/users/{}/offboard", offboard_engine::http::encode_component(&reference()))>"Guided offboarding"</a>
                 <button type="button" class="quiet" on:click=move |_| version.update(|v| *v += 1)>"Refresh"</button>
                 <a class="button danger" href=move || format!("/emergency?user={}", encode_component(&reference()))>"Emergency lockout"</a>
             </div>

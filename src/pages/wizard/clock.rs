@@ -1,0 +1,220 @@
+//! The runbook's clock: "Complete within 1 hour of departure notification". When the person was
+//! notified (editable, kept in the journal), how long is left, and an overdue state.
+
+use crate::runs::RunHandle;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsValue;
+
+/// The runbook's target.
+pub const HOUR_MS: f64 = 3_600_000.0;
+
+/// The time now (epoch ms), refreshed every second while the view that asked for it lives.
+///
+/// Time is read from `Date.now()` only, so a test can move the page's clock (as fake timers
+/// do) instead of the app carrying a test-only delay.
+pub fn ticking_now() -> ReadSignal<f64> {
+    let now = RwSignal::new(js_sys::Date::now());
+    spawn_local(async move {
+        loop {
+            crate::api::sleep(1000 - (js_sys::Date::now() as u64 % 1000)).await;
+            if now.try_set(js_sys::Date::now()).is_some() {
+                return; // the view is gone
+            }
+        }
+    });
+    now.read_only()
+}
+
+/// `75_000` → `"1:15"`; hours when there are any (`"1:02:03"`).
+pub fn duration_text(ms: f64) -> String {
+    let seconds = (ms.max(0.0) / 1000.0).floor() as u64;
+    let (h, m, s) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}
+
+/// A duration in words: `3 s`, `4 min 12 s`, `1 h 5 min`.
+pub fn human_duration(ms: f64) -> String {
+    let seconds = (ms.max(0.0) / 1000.0).round() as u64;
+    match seconds {
+        s if s < 60 => format!("{s} s"),
+        s if s < 3600 => format!("{} min {} s", s / 60, s % 60),
+        s => format!("{} h {} min", s / 3600, s % 3600 / 60),
+    }
+}
+
+/// A call's or step's duration: `12 ms`, `1.52 s` (integer arithmetic: float formatting would
+/// cost the wasm several kB for this one label).
+pub fn millis(ms: f64) -> String {
+    let ms = ms.max(0.0).round() as u64;
+    if ms < 1000 {
+        format!("{ms} ms")
+    } else {
+        let hundredths = (ms + 5) / 10;
+        format!("{}.{:02} s", hundredths / 100, hundredths % 100)
+    }
+}
+
+/// Epoch ms as the value of a `datetime-local` input, in the browser's time zone.
+pub fn to_local_input(epoch_ms: f64) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(epoch_ms));
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}",
+        date.get_full_year(),
+        date.get_month() + 1,
+        date.get_date(),
+        date.get_hours(),
+        date.get_minutes()
+    )
+}
+
+/// A `datetime-local` value (local time) as epoch ms; `None` if it is not a time.
+pub fn from_local_input(value: &str) -> Option<f64> {
+    if value.trim().is_empty() {
+        return None;
+    }
+    // Without an offset, `Date` reads `YYYY-MM-DDTHH:MM` as local time, like the input means it.
+    let ms = js_sys::Date::new(&JsValue::from_str(value.trim())).get_time();
+    ms.is_finite().then_some(ms)
+}
+
+/// Epoch ms as local `HH:MM:SS`.
+pub fn local_time(epoch_ms: f64) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(epoch_ms));
+    format!(
+        "{:02}:{:02}:{:02}",
+        date.get_hours(),
+        date.get_minutes(),
+        date.get_seconds()
+    )
+}
+
+#[component]
+pub fn Clock(run: RunHandle) -> impl IntoView {
+    let now = ticking_now();
+    let notified = Memo::new(move |_| run.with(|journal| journal.notified_at_ms));
+    let finished = Memo::new(move |_| {
+        run.with(|journal| {
+            journal
+                .is_complete()
+                .then(|| {
+                    journal
+                        .steps
+                        .iter()
+                        .filter_map(|s| s.finished_at_ms)
+                        .reduce(f64::max)
+                })
+                .flatten()
+        })
+    });
+    let problem = RwSignal::new(None::<&'static str>);
+    let change = move |event: leptos::ev::Event| {
+        let value = event_target_value(&event);
+        match from_local_input(&value) {
+            Some(ms) if ms > js_sys::Date::now() + 60_000.0 => {
+                problem.set(Some("The notification time cannot be in the future."))
+            }
+            Some(ms) => {
+                problem.set(None);
+                run.update(|journal| journal.notified_at_ms = Some(ms));
+            }
+            None => problem.set(Some("Enter the date and time the departure was notified.")),
+        }
+    };
+
+    // (class, headline, explanation)
+    let state = move || {
+        let Some(notified) = notified.get() else {
+            return (
+                "clock clock-unset",
+                "No notification time".to_string(),
+                "Enter when the departure was notified to start the one-hour clock.".to_string(),
+            );
+        };
+        let deadline = notified + HOUR_MS;
+        match finished.get() {
+            Some(done) if done <= deadline => (
+                "clock clock-ok",
+                format!("Completed in {}", human_duration(done - notified)),
+                "Within the runbook's one-hour target.".to_string(),
+            ),
+            Some(done) => (
+                "clock clock-overdue",
+                format!("Completed in {}", human_duration(done - notified)),
+                format!(
+                    "{} over the runbook's one-hour target.",
+                    human_duration(done - deadline)
+                ),
+            ),
+            None => {
+                let left = deadline - now.get();
+                if left >= 0.0 {
+                    let class = if left < 15.0 * 60_000.0 {
+                        "clock clock-soon"
+                    } else {
+                        "clock clock-ok"
+                    };
+                    (
+                        class,
+                        format!("{} left", duration_text(left)),
+                        format!(
+                            "Complete within 1 hour of departure notification (by {}).",
+                            local_time(deadline)
+                        ),
+                    )
+                } else {
+                    (
+                        "clock clock-overdue",
+                        format!("Overdue by {}", duration_text(-left)),
+                        "The runbook's target was to complete within 1 hour of departure \
+                         notification. Keep going: every step still takes access away."
+                            .to_string(),
+                    )
+                }
+            }
+        }
+    };
+
+    view! {
+        <section class=move || state().0 aria-label="One-hour clock">
+            <div class="clock-time">
+                <strong class="clock-headline" role="timer" aria-live="off">{move || state().1}</strong>
+                <span class="clock-note">{move || state().2}</span>
+            </div>
+            <div class="clock-input">
+                <label for="notified-at">"Notified at"</label>
+                <input id="notified-at" type="datetime-local" aria-describedby="notified-at-hint"
+                    prop:value=move || notified.get().map(to_local_input).unwrap_or_default()
+                    on:change=change />
+                <span id="notified-at-hint" class="hint">"When the departure was notified; the clock starts there."</span>
+                {move || problem.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
+            </div>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{duration_text, human_duration, millis};
+
+    #[test]
+    fn durations_read_like_a_clock() {
+        assert_eq!(duration_text(0.0), "0:00");
+        assert_eq!(duration_text(75_000.0), "1:15");
+        assert_eq!(duration_text(3_600_000.0), "1:00:00");
+        assert_eq!(duration_text(-5.0), "0:00");
+    }
+
+    #[test]
+    fn durations_read_like_words() {
+        assert_eq!(human_duration(3_200.0), "3 s");
+        assert_eq!(human_duration(252_000.0), "4 min 12 s");
+        assert_eq!(human_duration(3_900_000.0), "1 h 5 min");
+        assert_eq!(millis(12.4), "12 ms");
+        assert_eq!(millis(1523.0), "1.52 s");
+    }
+}

@@ -1,0 +1,129 @@
+//! The guided offboarding wizard (`/users/:reference/offboard`): the help-desk path through the
+//! runbook, one step at a time, ending with the access provably gone and a report to file.
+//!
+//! This module picks the screen: an unfinished run of this wizard for this person (kept in
+//! `localStorage`) is offered for resuming first; otherwise the person is read, the guards are
+//! applied (nobody offboards themselves, the owner, or as an admin another admin), and the start
+//! screen leads into the steps.
+
+mod clock;
+mod departure_form;
+mod plan_edit;
+mod replacement;
+mod report_view;
+mod reverify;
+mod run_view;
+mod skip;
+mod snapshot_view;
+mod start;
+mod step_card;
+mod td_keys;
+
+use crate::api;
+use crate::components::error_notice::ApiErrorNotice;
+use crate::pages::directory::Directory;
+use crate::runs::{RunHandle, storage};
+use crate::session::use_session;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use offboard_engine::http::encode_component;
+use run_view::Wizard;
+use start::{Refused, ResumeOffer, StartCard, refusal};
+
+/// The `kind` runs of this wizard are stored under (see `runs::storage`).
+const KIND: &str = "wizard";
+
+#[component]
+pub fn WizardPage() -> impl IntoView {
+    let session = use_session();
+    let Some(connection) = session.connection.get_untracked() else {
+        return ().into_any();
+    };
+    let raw = use_params_map()
+        .with_untracked(|p| p.get("reference"))
+        .unwrap_or_default();
+    let reference = js_sys::decode_uri_component(&raw)
+        .map(String::from)
+        .unwrap_or(raw);
+    // The pickers (replacement, new key owner) search the session's directory.
+    expect_context::<Directory>().ensure_loaded(&connection);
+
+    // Runs are created in an event handler; they belong to this page, so they are created under
+    // its owner and go away with it.
+    let owner = Owner::current();
+    let run = RwSignal::new(None::<RunHandle>);
+    let dialect = connection.dialect();
+    let left_behind = RwSignal::new(storage::unfinished(
+        &connection.base_url,
+        dialect.as_str(),
+        &reference,
+        KIND,
+    ));
+    let user = {
+        let connection = connection.clone();
+        let reference = reference.clone();
+        LocalResource::new(move || {
+            let (connection, reference) = (connection.clone(), reference.clone());
+            async move { api::with_platform(&connection, async |p| p.user(&reference).await).await }
+        })
+    };
+    let begin = move |journal| {
+        let handle = match &owner {
+            Some(owner) => owner.with(|| RunHandle::new(journal)),
+            None => RunHandle::new(journal),
+        };
+        run.set(Some(handle));
+        step_card::focus_next(handle);
+    };
+
+    let user_link = format!("/users/{}", encode_component(&reference));
+    let screen = {
+        let connection = connection.clone();
+        let user_link = user_link.clone();
+        move || {
+            if let Some(handle) = run.get() {
+                return view! { <Wizard run=handle connection=connection.clone() /> }.into_any();
+            }
+            if let Some(journal) = left_behind.get() {
+                let target = &journal.plan.target;
+                if let Some(refused) = refusal(&connection, &target.id, target.role) {
+                    return view! { <Refused refusal=refused name=target.name.clone() back=user_link.clone() /> }.into_any();
+                }
+                let discard = move || {
+                    if let Some(journal) = left_behind.get_untracked() {
+                        storage::discard(&journal.id);
+                    }
+                    left_behind.set(None);
+                };
+                let begin = begin.clone();
+                let resume = move || {
+                    if let Some(journal) = left_behind.get_untracked() {
+                        begin(journal);
+                    }
+                };
+                return view! { <ResumeOffer journal=journal on_resume=resume on_discard=discard /> }.into_any();
+            }
+            match user.get() {
+                None => view! { <p class="muted loading" role="status">"Loading the person…"</p> }.into_any(),
+                Some(Err(error)) => view! {
+                    <h1>"Guided offboarding"</h1>
+                    <ApiErrorNotice error=error />
+                    <p><a href=user_link.clone()>"Back to the person"</a></p>
+                }
+                .into_any(),
+                Some(Ok(found)) => match refusal(&connection, &found.id, found.account_role) {
+                    Some(refused) => view! { <Refused refusal=refused name=found.name.clone() back=user_link.clone() /> }.into_any(),
+                    None => view! { <StartCard user=found connection=connection.clone() on_start=begin.clone() /> }.into_any(),
+                },
+            }
+        }
+    };
+
+    view! {
+        <nav class="breadcrumb no-print" aria-label="Breadcrumb">
+            <a href="/users">"Directory"</a>" › "<a href=user_link>{reference.clone()}</a>" › "<span>"Guided offboarding"</span>
+        </nav>
+        <div class="wizard">{screen}</div>
+    }
+    .into_any()
+}

@@ -1,0 +1,195 @@
+//! Treasure Data step 2's choice: what happens to the removed user's API keys. The options are
+//! the TD console's delete-user modal's: "Delete API Keys" (Treasure Data's recommendation, and
+//! the default here) or "Reassign API Keys" to the account owner or to another user, with the
+//! runbook's warning that reassigned keys gain the new owner's permissions.
+
+use super::plan_edit::{self, departure_of, disposal_of};
+use super::replacement::{PersonPicker, Problem, ProblemNotice, check_person};
+use crate::pages::directory::Directory;
+use crate::runs::RunHandle;
+use crate::session::Connection;
+use leptos::prelude::*;
+use offboard_engine::dialect::td::KeyDisposal;
+use offboard_engine::model::User;
+use offboard_engine::policy::AccountRole;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Choice {
+    Delete,
+    ToOwner,
+    ToOther,
+}
+
+#[component]
+pub fn TdKeys(
+    run: RunHandle,
+    connection: Connection,
+    /// Set when the plan carries the choice shown: the step may run.
+    ready: RwSignal<bool>,
+    step: usize,
+) -> impl IntoView {
+    let directory = expect_context::<Directory>();
+    let owner = Memo::new(move |_| {
+        directory.index.with(|index| {
+            (0..index.len() as u32)
+                .map(|i| index.user(i))
+                .find(|user| user.account_role == Some(AccountRole::Owner))
+                .cloned()
+        })
+    });
+    let (initial, target) =
+        run.with(|journal| (disposal_of(&journal.plan), journal.plan.target.clone()));
+    let other = RwSignal::new(String::new());
+    let choice = RwSignal::new(match &initial {
+        KeyDisposal::Delete => Choice::Delete,
+        KeyDisposal::Reassign(None) => Choice::ToOwner,
+        KeyDisposal::Reassign(Some(to)) => {
+            let is_owner = owner
+                .with_untracked(|o| o.as_ref().is_some_and(|o| o.email.eq_ignore_ascii_case(to)));
+            if is_owner {
+                Choice::ToOwner
+            } else {
+                other.set(to.clone());
+                Choice::ToOther
+            }
+        }
+    });
+    let problem = RwSignal::new(None::<Problem>);
+    let owner_disposal = move || KeyDisposal::Reassign(owner.get().map(|o: User| o.email));
+    // The step may run when the plan carries exactly the choice shown (another user counts once
+    // checked, the other two choices apply at once).
+    Effect::new(move |_| {
+        let planned = run.with(|journal| disposal_of(&journal.plan));
+        let now = match choice.get() {
+            Choice::Delete => planned == KeyDisposal::Delete,
+            Choice::ToOwner => planned == owner_disposal(),
+            Choice::ToOther => {
+                matches!(&planned, KeyDisposal::Reassign(Some(to)) if to.eq_ignore_ascii_case(other.get().trim()))
+            }
+        };
+        if ready.get_untracked() != now {
+            ready.set(now);
+        }
+    });
+
+    let apply = move |keys: KeyDisposal| {
+        run.update(|journal| {
+            let inventory = plan_edit::documented(journal);
+            let departure = departure_of(&journal.plan);
+            plan_edit::redraw(journal, &inventory, &departure, keys);
+        });
+    };
+    let pick = move |picked: Choice| {
+        choice.set(picked);
+        problem.set(None);
+        match picked {
+            Choice::Delete => apply(KeyDisposal::Delete),
+            Choice::ToOwner => apply(owner_disposal()),
+            Choice::ToOther => {}
+        }
+    };
+    // The owner may arrive with the directory after the choice was made: name them in the call.
+    Effect::new(move |_| {
+        if owner.get().is_some()
+            && choice.get_untracked() == Choice::ToOwner
+            && !locked_now_untracked(run, step)
+        {
+            apply(owner_disposal());
+        }
+    });
+
+    let check = {
+        let connection = connection.clone();
+        let departing = target.email.clone();
+        Action::new_local(move |typed: &String| {
+            let (connection, departing, typed) =
+                (connection.clone(), departing.clone(), typed.clone());
+            async move { check_person(&connection, &typed, &departing, false).await }
+        })
+    };
+    Effect::new(move |_| match check.value().get() {
+        None => {}
+        Some(Err(found)) => problem.set(Some(found)),
+        Some(Ok(person)) => {
+            problem.set(None);
+            other.set(person.email.clone());
+            apply(KeyDisposal::Reassign(Some(person.email)));
+            super::step_card::focus_later(format!("step-{step}-confirm"));
+        }
+    });
+
+    let owner_label = move || match owner.get() {
+        Some(owner) => format!("To the account owner, {} ({})", owner.name, owner.email),
+        None => "To the account owner".to_string(),
+    };
+    let locked = move || locked_now(run, step);
+    let exclude = target.email.clone();
+    let name = target.name.clone();
+
+    view! {
+        <fieldset class="td-keys" disabled=locked>
+            <legend>"What happens to their API keys?"</legend>
+            <label class="choice">
+                <input type="radio" name="td-keys" prop:checked=move || choice.get() == Choice::Delete
+                    on:change=move |_| pick(Choice::Delete) />
+                <span>"Delete API Keys (recommended)"</span>
+            </label>
+            <p class="hint indent">"Any script or tool using the keys fails at once; streaming ingest may keep working for up to one minute, until its cache expires. Treasure Data recommends this for security."</p>
+            <label class="choice">
+                <input type="radio" name="td-keys" prop:checked=move || choice.get() != Choice::Delete
+                    on:change=move |_| pick(Choice::ToOwner) />
+                <span>"Reassign API Keys"</span>
+            </label>
+            {move || (choice.get() != Choice::Delete).then(|| {
+                let exclude = exclude.clone();
+                let name = name.clone();
+                view! {
+                    <div class="indent">
+                        <div class="notice notice-warn" role="note">
+                            <p><strong>"Reassigned keys gain the new owner's permissions."</strong>
+                            {format!(" The keys of {name} keep working, with the permissions of whoever receives them: if they go to an administrator, they become administrator keys, which might be far greater permissions than intended. Test all the security implications first.")}</p>
+                        </div>
+                        <fieldset>
+                            <legend>"Reassign to"</legend>
+                            <label class="choice">
+                                <input type="radio" name="td-keys-to" prop:checked=move || choice.get() == Choice::ToOwner
+                                    on:change=move |_| pick(Choice::ToOwner) />
+                                <span>{owner_label}</span>
+                            </label>
+                            <label class="choice">
+                                <input type="radio" name="td-keys-to" prop:checked=move || choice.get() == Choice::ToOther
+                                    on:change=move |_| pick(Choice::ToOther) />
+                                <span>"To another user"</span>
+                            </label>
+                            {move || (choice.get() == Choice::ToOther && !locked()).then(|| {
+                                let exclude = exclude.clone();
+                                view! {
+                                    <form class="indent" novalidate on:submit=move |event: leptos::ev::SubmitEvent| {
+                                        event.prevent_default();
+                                        check.dispatch(other.get_untracked());
+                                    }>
+                                        <PersonPicker label="New owner of the keys" id="keys-to" value=other exclude=exclude />
+                                        {move || problem.get().map(|found| view! { <ProblemNotice problem=found /> })}
+                                        <button type="submit" disabled=move || check.pending().get()>
+                                            {move || if check.pending().get() { "Checking…" } else { "Use this person" }}
+                                        </button>
+                                    </form>
+                                }
+                            })}
+                        </fieldset>
+                    </div>
+                }
+            })}
+        </fieldset>
+    }
+}
+
+/// Whether the step has run (or is running): its choice can no longer change.
+fn locked_now(run: RunHandle, step: usize) -> bool {
+    run.busy() || run.with(|journal| journal.steps[step].status.is_finished())
+}
+
+/// [`locked_now`] without subscribing the caller to the journal.
+fn locked_now_untracked(run: RunHandle, step: usize) -> bool {
+    untrack(|| locked_now(run, step))
+}
