@@ -120,6 +120,7 @@ pub struct Browser {
     base: String,
     _driver: Child,
     pub downloads: TempDir,
+    profile: TempDir,
 }
 
 impl Browser {
@@ -145,11 +146,12 @@ impl Browser {
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .kill_on_drop(true)
-            // Its own process group, so dropping the browser can end Chromium with it.
-            .process_group(0)
             .spawn()
             .expect("chromedriver (make install-chromium)");
         let downloads = tempfile::tempdir().expect("downloads dir");
+        // A profile of its own: it names this browser's processes, so dropping it ends exactly
+        // them (see `Drop`), and it is deleted with the browser.
+        let profile = tempfile::tempdir().expect("profile dir");
         let capabilities = json!({
             "goog:chromeOptions": {
                 "binary": "/usr/bin/chromium",
@@ -157,6 +159,7 @@ impl Browser {
                     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
                     "--no-first-run", "--disable-extensions", format!("--window-size={width},{height}"),
+                    format!("--user-data-dir={}", profile.path().display()),
                 ],
                 "prefs": {
                     "download.default_directory": downloads.path().to_string_lossy(),
@@ -186,6 +189,7 @@ impl Browser {
                         base: server.base.clone(),
                         _driver: driver,
                         downloads,
+                        profile,
                     };
                 }
                 Err(error) => last_error = Some(error),
@@ -292,6 +296,22 @@ impl Browser {
         .await
     }
 
+    /// Waits for the first match of `xpath` inside `scope` (relative, e.g. `.//summary`): parts of
+    /// a screen appear as the steps before them finish.
+    pub async fn find_within(&self, scope: &Element, xpath: &str) -> Element {
+        let deadline = std::time::Instant::now() + PATIENCE;
+        loop {
+            match scope.find(Locator::XPath(xpath)).await {
+                Ok(found) => return found,
+                Err(error) if std::time::Instant::now() > deadline => {
+                    self.screenshot("failure").await;
+                    panic!("{xpath} did not appear inside its section ({error})");
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
+    }
+
     /// Waits until some element's text contains `text`, and returns the innermost one.
     pub async fn see(&self, text: &str) -> Element {
         let text = literal(text);
@@ -364,11 +384,30 @@ impl Browser {
 }
 
 impl Drop for Browser {
+    /// chromedriver dies with its handle (`kill_on_drop`), but the Chromium it started would
+    /// live on; those processes are found by this browser's unique profile directory in their
+    /// command line, so nothing else can be hit.
     fn drop(&mut self) {
-        if let Some(pid) = self._driver.id() {
-            // Chromium outlives a killed chromedriver; the whole group goes at once instead.
+        let marker = format!("--user-data-dir={}", self.profile.path().display());
+        let Ok(entries) = std::fs::read_dir("/proc") else {
+            return;
+        };
+        let pids: Vec<String> = entries
+            .flatten()
+            .filter_map(|entry| {
+                let pid = entry.file_name().to_str()?.parse::<u32>().ok()?;
+                let cmdline = std::fs::read(entry.path().join("cmdline")).ok()?;
+                let cmdline = String::from_utf8_lossy(&cmdline);
+                cmdline
+                    .split('\0')
+                    .any(|arg| arg == marker)
+                    .then(|| pid.to_string())
+            })
+            .collect();
+        if !pids.is_empty() {
             let _ = std::process::Command::new("kill")
-                .args(["-KILL", &format!("-{pid}")])
+                .arg("-KILL")
+                .args(&pids)
                 .status();
         }
     }

@@ -489,14 +489,12 @@ async fn a_step_runs_from_the_keyboard_and_skipping_needs_a_reason() {
 
     // Skipping is folded away and needs a typed reason.
     let card = step_card(&browser, 1).await;
-    card.find(Locator::XPath(
-        ".//summary[normalize-space()='Skip this step…']",
-    ))
-    .await
-    .unwrap()
-    .click()
-    .await
-    .unwrap();
+    browser
+        .find_within(&card, ".//summary[normalize-space()='Skip this step…']")
+        .await
+        .click()
+        .await
+        .unwrap();
     let skip = browser.button("Skip step 2").await;
     assert!(!skip.is_enabled().await.unwrap(), "no reason, no skipping");
     browser.fill("Why is step 2 skipped?", "   ").await;
@@ -530,14 +528,13 @@ async fn a_step_runs_from_the_keyboard_and_skipping_needs_a_reason() {
         (6, "Owns no pipelines"),
     ] {
         let card = step_card(&browser, step - 1).await;
-        card.find(Locator::XPath(
-            ".//summary[normalize-space()='Skip this step…']",
-        ))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+        // The step offers skipping once the one before it is done or skipped.
+        browser
+            .find_within(&card, ".//summary[normalize-space()='Skip this step…']")
+            .await
+            .click()
+            .await
+            .unwrap();
         browser
             .fill(&format!("Why is step {step} skipped?"), reason)
             .await;
