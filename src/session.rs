@@ -12,7 +12,11 @@ use std::fmt;
 const STORAGE_KEY: &str = "offboard.connection";
 
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "dialect", rename_all = "lowercase")]
+#[serde(
+    tag = "dialect",
+    rename_all = "lowercase",
+    try_from = "CredentialsRepr"
+)]
 pub enum Credentials {
     Adoc {
         access_key: String,
@@ -21,6 +25,37 @@ pub enum Credentials {
     Td {
         api_key: String,
     },
+}
+
+/// How [`Credentials`] are read back: the same JSON as their internally tagged `Serialize`, read
+/// as one flat struct (serde's internally tagged `Deserialize` costs far more code in the wasm).
+#[derive(Deserialize)]
+struct CredentialsRepr {
+    dialect: String,
+    access_key: Option<String>,
+    secret_key: Option<String>,
+    api_key: Option<String>,
+}
+
+impl TryFrom<CredentialsRepr> for Credentials {
+    type Error = &'static str;
+
+    fn try_from(repr: CredentialsRepr) -> Result<Self, Self::Error> {
+        let CredentialsRepr {
+            dialect,
+            access_key,
+            secret_key,
+            api_key,
+        } = repr;
+        match (dialect.as_str(), access_key, secret_key, api_key) {
+            ("adoc", Some(access_key), Some(secret_key), _) => Ok(Credentials::Adoc {
+                access_key,
+                secret_key,
+            }),
+            ("td", _, _, Some(api_key)) => Ok(Credentials::Td { api_key }),
+            _ => Err("unknown or incomplete credentials"),
+        }
+    }
 }
 
 impl Credentials {

@@ -46,12 +46,47 @@ impl fmt::Display for Method {
 
 /// What a request carries in its body.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "value", rename_all = "lowercase")]
+#[serde(
+    tag = "kind",
+    content = "value",
+    rename_all = "lowercase",
+    try_from = "BodyRepr"
+)]
 pub enum Body {
     None,
     Json(Value),
     /// `application/x-www-form-urlencoded` fields, as TD's POST endpoints take them.
     Form(Vec<(String, String)>),
+}
+
+/// How [`Body`] is read back: its adjacently tagged JSON as one flat struct (serde's own
+/// adjacently tagged `Deserialize` costs several times the code in the shipped wasm).
+#[derive(Deserialize)]
+struct BodyRepr {
+    kind: String,
+    value: Option<Value>,
+}
+
+impl TryFrom<BodyRepr> for Body {
+    type Error = &'static str;
+
+    fn try_from(repr: BodyRepr) -> Result<Self, Self::Error> {
+        match (repr.kind.as_str(), repr.value) {
+            ("none", _) => Ok(Body::None),
+            ("json", value) => Ok(Body::Json(value.unwrap_or(Value::Null))),
+            ("form", Some(Value::Array(pairs))) => pairs
+                .iter()
+                .map(|pair| match pair.as_array().map(Vec::as_slice) {
+                    Some([Value::String(name), Value::String(value)]) => {
+                        Ok((name.clone(), value.clone()))
+                    }
+                    _ => Err("a form field must be a [name, value] pair"),
+                })
+                .collect::<Result<_, _>>()
+                .map(Body::Form),
+            _ => Err("unknown or incomplete body"),
+        }
+    }
 }
 
 /// One HTTP call, relative to the connection's base URL; `path` includes the encoded query.

@@ -15,13 +15,38 @@ use serde_json::Value;
 
 /// What happens to a removed user's API keys: the TD console's delete-user modal options.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "to", rename_all = "kebab-case")]
+#[serde(
+    tag = "kind",
+    content = "to",
+    rename_all = "kebab-case",
+    try_from = "DisposalRepr"
+)]
 pub enum KeyDisposal {
     /// "Delete API Keys": every script using them fails at once (streaming ingest within a minute).
     Delete,
     /// "Reassign API Keys" to this user (the account owner when `None`): the keys gain that
     /// user's permissions.
     Reassign(Option<String>),
+}
+
+/// How [`KeyDisposal`] is read back: its adjacently tagged JSON as one flat struct (serde's own
+/// adjacently tagged `Deserialize` costs several times the code in the shipped wasm).
+#[derive(Deserialize)]
+struct DisposalRepr {
+    kind: String,
+    to: Option<String>,
+}
+
+impl TryFrom<DisposalRepr> for KeyDisposal {
+    type Error = &'static str;
+
+    fn try_from(repr: DisposalRepr) -> Result<Self, Self::Error> {
+        match repr.kind.as_str() {
+            "delete" => Ok(KeyDisposal::Delete),
+            "reassign" => Ok(KeyDisposal::Reassign(repr.to)),
+            _ => Err("unknown key disposal"),
+        }
+    }
 }
 
 pub fn show_caller() -> Request {

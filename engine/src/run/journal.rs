@@ -12,7 +12,7 @@ use serde_json::Value;
 
 /// Where a step stands.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "kebab-case")]
+#[serde(tag = "state", rename_all = "kebab-case", try_from = "StatusRepr")]
 pub enum StepStatus {
     Pending,
     Running,
@@ -43,7 +43,7 @@ pub struct StepState {
 
 /// How one call ended.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "kebab-case")]
+#[serde(tag = "state", rename_all = "kebab-case", try_from = "StatusRepr")]
 pub enum CallOutcome {
     Running,
     Ok,
@@ -61,6 +61,54 @@ pub enum CallOutcome {
 impl CallOutcome {
     pub fn succeeded(&self) -> bool {
         matches!(self, CallOutcome::Ok | CallOutcome::AlreadyDone)
+    }
+}
+
+/// How [`StepStatus`] and [`CallOutcome`] are read back: the same JSON as their internally tagged
+/// `Serialize`, read as one flat struct. (Serde's own internally tagged `Deserialize` buffers
+/// every value first and costs several times the code in the shipped wasm.)
+#[derive(Deserialize)]
+pub(crate) struct StatusRepr {
+    state: String,
+    summary: Option<String>,
+    reason: Option<String>,
+    detail: Option<String>,
+}
+
+impl TryFrom<StatusRepr> for StepStatus {
+    type Error = &'static str;
+
+    fn try_from(repr: StatusRepr) -> Result<Self, Self::Error> {
+        Ok(match repr.state.as_str() {
+            "pending" => StepStatus::Pending,
+            "running" => StepStatus::Running,
+            "done" => StepStatus::Done,
+            "failed" => StepStatus::Failed {
+                summary: repr.summary.ok_or("missing field `summary`")?,
+            },
+            "skipped" => StepStatus::Skipped {
+                reason: repr.reason.ok_or("missing field `reason`")?,
+            },
+            _ => return Err("unknown step state"),
+        })
+    }
+}
+
+impl TryFrom<StatusRepr> for CallOutcome {
+    type Error = &'static str;
+
+    fn try_from(repr: StatusRepr) -> Result<Self, Self::Error> {
+        Ok(match repr.state.as_str() {
+            "running" => CallOutcome::Running,
+            "ok" => CallOutcome::Ok,
+            "already-done" => CallOutcome::AlreadyDone,
+            "failed" => CallOutcome::Failed {
+                summary: repr.summary.ok_or("missing field `summary`")?,
+                detail: repr.detail.ok_or("missing field `detail`")?,
+            },
+            "interrupted" => CallOutcome::Interrupted,
+            _ => return Err("unknown call state"),
+        })
     }
 }
 

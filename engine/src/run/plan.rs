@@ -59,7 +59,7 @@ pub enum RunKind {
 
 /// A verification: one fact that must hold once access is gone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+#[serde(tag = "kind", rename_all = "kebab-case", try_from = "TaggedRepr")]
 pub enum CheckKind {
     /// ADOC: the account is disabled.
     Disabled,
@@ -95,7 +95,7 @@ impl CheckKind {
 
 /// What a step does.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+#[serde(tag = "kind", rename_all = "kebab-case", try_from = "TaggedRepr")]
 pub enum Action {
     /// Runbook step 1: record current access (the snapshot is kept with the run).
     Document,
@@ -129,6 +129,117 @@ pub enum Action {
     RemoveUser {
         keys: KeyDisposal,
     },
+}
+
+/// How [`Action`] and [`CheckKind`] are read back: the same JSON as their internally tagged
+/// `Serialize`, read as one flat struct. (Serde's own internally tagged `Deserialize` buffers
+/// every value first and costs several times the code in the shipped wasm.)
+#[derive(Deserialize)]
+struct TaggedRepr {
+    kind: String,
+    request: Option<Request>,
+    known: Option<Vec<String>>,
+    /// A list of key ids (`lock-out`, `keys-reassigned`) or a [`KeyDisposal`] (`remove-user`).
+    keys: Option<KeysRepr>,
+    groups: Option<Vec<String>>,
+    checks: Option<Vec<CheckKind>>,
+    to: Option<String>,
+}
+
+enum KeysRepr {
+    Ids(Vec<String>),
+    Disposal(KeyDisposal),
+}
+
+impl<'de> Deserialize<'de> for KeysRepr {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeysVisitor;
+        impl<'de> serde::de::Visitor<'de> for KeysVisitor {
+            type Value = KeysRepr;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a list of key ids or a key disposal")
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<KeysRepr, A::Error> {
+                Vec::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))
+                    .map(KeysRepr::Ids)
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<KeysRepr, A::Error> {
+                KeyDisposal::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(KeysRepr::Disposal)
+            }
+        }
+        deserializer.deserialize_any(KeysVisitor)
+    }
+}
+
+impl KeysRepr {
+    fn ids(keys: Option<Self>) -> Result<Vec<String>, &'static str> {
+        match keys {
+            Some(KeysRepr::Ids(ids)) => Ok(ids),
+            _ => Err("`keys` must be a list of key ids"),
+        }
+    }
+}
+
+impl TryFrom<TaggedRepr> for Action {
+    type Error = &'static str;
+
+    fn try_from(repr: TaggedRepr) -> Result<Self, Self::Error> {
+        Ok(match repr.kind.as_str() {
+            "document" => Action::Document,
+            "disable" => Action::Disable {
+                request: repr.request.ok_or("missing field `request`")?,
+            },
+            "revoke-keys" => Action::RevokeKeys {
+                known: repr.known.ok_or("missing field `known`")?,
+            },
+            "remove-groups" => Action::RemoveGroups {
+                known: repr.known.ok_or("missing field `known`")?,
+            },
+            "lock-out" => Action::LockOut {
+                keys: KeysRepr::ids(repr.keys)?,
+                groups: repr.groups.ok_or("missing field `groups`")?,
+            },
+            "verify" => Action::Verify {
+                checks: repr.checks.ok_or("missing field `checks`")?,
+            },
+            "transfer-pipelines" => Action::TransferPipelines {
+                to: repr.to.ok_or("missing field `to`")?,
+                known: repr.known.ok_or("missing field `known`")?,
+            },
+            "remove-user" => Action::RemoveUser {
+                keys: match repr.keys {
+                    Some(KeysRepr::Disposal(keys)) => keys,
+                    _ => return Err("`keys` must be a key disposal"),
+                },
+            },
+            _ => return Err("unknown action"),
+        })
+    }
+}
+
+impl TryFrom<TaggedRepr> for CheckKind {
+    type Error = &'static str;
+
+    fn try_from(repr: TaggedRepr) -> Result<Self, Self::Error> {
+        Ok(match repr.kind.as_str() {
+            "disabled" => CheckKind::Disabled,
+            "offboarding-recorded" => CheckKind::OffboardingRecorded,
+            "no-keys" => CheckKind::NoKeys,
+            "no-groups" => CheckKind::NoGroups,
+            "no-permissions" => CheckKind::NoPermissions,
+            "no-pipelines" => CheckKind::NoPipelines,
+            "user-removed" => CheckKind::UserRemoved,
+            "keys-reassigned" => CheckKind::KeysReassigned {
+                to: repr.to.ok_or("missing field `to`")?,
+                keys: KeysRepr::ids(repr.keys)?,
+            },
+            _ => return Err("unknown check"),
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
