@@ -5,6 +5,7 @@ mod app;
 mod components;
 mod download;
 mod format;
+mod loaded;
 mod pages;
 mod runs;
 mod session;
