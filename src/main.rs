@@ -7,6 +7,7 @@ mod download;
 mod format;
 mod loaded;
 mod pages;
+mod reactive;
 mod runs;
 mod session;
 
