@@ -59,7 +59,7 @@ impl<T: Clone + 'static> Loaded<T> {
 }
 
 fn erased(fetch: Box<dyn Fn() -> LocalBoxFuture<'static, Erased>>) -> LocalResource<Erased> {
-    LocalResource::new(move || fetch())
+    LocalResource::new(fetch)
 }
 
 /// The value as the type it was read as (which `Loaded::new` guarantees).

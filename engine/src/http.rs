@@ -45,13 +45,8 @@ impl fmt::Display for Method {
 }
 
 /// What a request carries in its body.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(
-    tag = "kind",
-    content = "value",
-    rename_all = "lowercase",
-    try_from = "BodyRepr"
-)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "lowercase")]
 pub enum Body {
     None,
     Json(Value),
@@ -59,38 +54,8 @@ pub enum Body {
     Form(Vec<(String, String)>),
 }
 
-/// How [`Body`] is read back: its adjacently tagged JSON as one flat struct (serde's own
-/// adjacently tagged `Deserialize` costs several times the code in the shipped wasm).
-#[derive(Deserialize)]
-struct BodyRepr {
-    kind: String,
-    value: Option<Value>,
-}
-
-impl TryFrom<BodyRepr> for Body {
-    type Error = &'static str;
-
-    fn try_from(repr: BodyRepr) -> Result<Self, Self::Error> {
-        match (repr.kind.as_str(), repr.value) {
-            ("none", _) => Ok(Body::None),
-            ("json", value) => Ok(Body::Json(value.unwrap_or(Value::Null))),
-            ("form", Some(Value::Array(pairs))) => pairs
-                .iter()
-                .map(|pair| match pair.as_array().map(Vec::as_slice) {
-                    Some([Value::String(name), Value::String(value)]) => {
-                        Ok((name.clone(), value.clone()))
-                    }
-                    _ => Err("a form field must be a [name, value] pair"),
-                })
-                .collect::<Result<_, _>>()
-                .map(Body::Form),
-            _ => Err("unknown or incomplete body"),
-        }
-    }
-}
-
 /// One HTTP call, relative to the connection's base URL; `path` includes the encoded query.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Request {
     pub method: Method,
     pub path: String,
@@ -122,6 +87,51 @@ impl Request {
             Body::Json(value) => serde_json::to_string_pretty(value).unwrap_or_default(),
             Body::Form(fields) => encode_form(fields),
         }
+    }
+}
+
+// Reading requests back from a journal: see `crate::json`.
+
+crate::deserialize_from_json!(Body, Request);
+
+impl crate::json::FromJson for Method {
+    fn from_json(value: &Value) -> crate::json::Read<Self> {
+        crate::json::variant(
+            value,
+            &[Method::Get, Method::Post, Method::Put, Method::Delete],
+            Method::as_str,
+        )
+    }
+}
+
+impl crate::json::FromJson for Body {
+    fn from_json(value: &Value) -> crate::json::Read<Self> {
+        let fields = crate::json::Fields::of(value)?;
+        match fields.req::<String>("kind")?.as_str() {
+            "none" => Ok(Body::None),
+            "json" => Ok(Body::Json(fields.get("value").clone())),
+            "form" => fields
+                .req::<Vec<Vec<String>>>("value")?
+                .into_iter()
+                .map(|pair| match <[String; 2]>::try_from(pair) {
+                    Ok([name, value]) => Ok((name, value)),
+                    Err(_) => Err("a form field must be a [name, value] pair"),
+                })
+                .collect::<Result<_, _>>()
+                .map(Body::Form),
+            _ => Err("unknown body"),
+        }
+    }
+}
+
+impl crate::json::FromJson for Request {
+    fn from_json(value: &Value) -> crate::json::Read<Self> {
+        let fields = crate::json::Fields::of(value)?;
+        Ok(Request {
+            method: fields.req("method")?,
+            path: fields.req("path")?,
+            body: fields.req("body")?,
+        })
     }
 }
 

@@ -10,17 +10,12 @@ use crate::http::{Body, Method, Request, encode_component as enc};
 use crate::lenient::{flag, items, text};
 use crate::model::{ApiKey, KeyType, User, display_name};
 use crate::policy::AccountRole;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 /// What happens to a removed user's API keys: the TD console's delete-user modal options.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(
-    tag = "kind",
-    content = "to",
-    rename_all = "kebab-case",
-    try_from = "DisposalRepr"
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "to", rename_all = "kebab-case")]
 pub enum KeyDisposal {
     /// "Delete API Keys": every script using them fails at once (streaming ingest within a minute).
     Delete,
@@ -29,21 +24,14 @@ pub enum KeyDisposal {
     Reassign(Option<String>),
 }
 
-/// How [`KeyDisposal`] is read back: its adjacently tagged JSON as one flat struct (serde's own
-/// adjacently tagged `Deserialize` costs several times the code in the shipped wasm).
-#[derive(Deserialize)]
-struct DisposalRepr {
-    kind: String,
-    to: Option<String>,
-}
+crate::deserialize_from_json!(KeyDisposal);
 
-impl TryFrom<DisposalRepr> for KeyDisposal {
-    type Error = &'static str;
-
-    fn try_from(repr: DisposalRepr) -> Result<Self, Self::Error> {
-        match repr.kind.as_str() {
+impl crate::json::FromJson for KeyDisposal {
+    fn from_json(value: &Value) -> crate::json::Read<Self> {
+        let fields = crate::json::Fields::of(value)?;
+        match fields.req::<String>("kind")?.as_str() {
             "delete" => Ok(KeyDisposal::Delete),
-            "reassign" => Ok(KeyDisposal::Reassign(repr.to)),
+            "reassign" => Ok(KeyDisposal::Reassign(fields.opt("to")?)),
             _ => Err("unknown key disposal"),
         }
     }

@@ -641,3 +641,36 @@ fn every_tagged_value_reads_back_as_written() {
     assert!(serde_json::from_str::<CallOutcome>(r#"{"state": "gone"}"#).is_err());
     assert!(serde_json::from_str::<KeyDisposal>(r#"{"kind": "keep"}"#).is_err());
 }
+
+/// A whole finished run (snapshot, calls, verifications) and a full user read back unchanged.
+#[test]
+fn a_finished_journal_and_a_user_read_back_unchanged() {
+    let fake = Fake::runbook();
+    let journal = RefCell::new(adoc_wizard());
+    run_all(&fake, &journal);
+    let finished = journal.into_inner();
+    assert!(finished.snapshot.is_some() && !finished.calls.is_empty());
+    assert!(!finished.verifications.is_empty());
+    let restored = Journal::restore(&finished.to_json()).expect("journal reads back");
+    assert_eq!(restored, finished);
+
+    let mut user = user_123();
+    user.first_name = "First".into();
+    user.account_role = Some(crate::policy::AccountRole::Admin);
+    user.identity_provider = Some("okta".into());
+    user.groups = vec!["g1".into()];
+    user.created_on = Some("2024-01-02".into());
+    let text = serde_json::to_string(&user).unwrap();
+    assert_eq!(serde_json::from_str::<User>(&text).unwrap(), user);
+    // A missing required field is an error; a missing optional one is `None`.
+    let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    value.as_object_mut().unwrap().remove("createdOn");
+    assert_eq!(
+        serde_json::from_value::<User>(value.clone())
+            .unwrap()
+            .created_on,
+        None
+    );
+    value.as_object_mut().unwrap().remove("email");
+    assert!(serde_json::from_value::<User>(value).is_err());
+}
