@@ -120,12 +120,12 @@ impl<T: FromJson> FromJson for Vec<T> {
 
 impl<T: FromJson> FromJson for BTreeMap<String, T> {
     fn from_json(value: &Value) -> Read<Self> {
-        value
-            .as_object()
-            .ok_or("expected an object")?
-            .iter()
-            .map(|(name, item)| Ok((name.clone(), T::from_json(item)?)))
-            .collect()
+        // Inserted one by one: `collect` into a map sorts first, a second sort in the wasm.
+        let mut map = BTreeMap::new();
+        for (name, item) in value.as_object().ok_or("expected an object")? {
+            map.insert(name.clone(), T::from_json(item)?);
+        }
+        Ok(map)
     }
 }
 
