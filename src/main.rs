@@ -5,7 +5,9 @@ mod app;
 mod components;
 mod download;
 mod format;
+mod loaded;
 mod pages;
+mod reactive;
 mod runs;
 mod session;
 

@@ -5,13 +5,15 @@
 //! [`Credentials`]' `Debug` masks the secrets.
 
 use leptos::prelude::*;
+use offboard_engine::json::{Fields, FromJson, Read};
 use offboard_engine::model::{Dialect, User};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 use std::fmt;
 
 const STORAGE_KEY: &str = "offboard.connection";
 
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize)]
 #[serde(tag = "dialect", rename_all = "lowercase")]
 pub enum Credentials {
     Adoc {
@@ -64,7 +66,7 @@ pub fn mask(secret: &str) -> String {
 }
 
 /// Who the credentials belong to, as the platform said when connecting.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Identity {
     /// `None` when the platform has no "who am I" endpoint.
     pub user: Option<User>,
@@ -82,7 +84,7 @@ impl Identity {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Connection {
     pub base_url: String,
     pub credentials: Credentials,
@@ -154,7 +156,7 @@ fn session_storage() -> Option<web_sys::Storage> {
 
 fn load_remembered() -> Option<Connection> {
     let raw = session_storage()?.get_item(STORAGE_KEY).ok().flatten()?;
-    serde_json::from_str(&raw).ok()
+    Connection::from_json(&serde_json::from_str(&raw).ok()?).ok()
 }
 
 fn remember(connection: &Connection) {
@@ -166,5 +168,44 @@ fn remember(connection: &Connection) {
 fn forget() {
     if let Some(storage) = session_storage() {
         let _ = storage.remove_item(STORAGE_KEY);
+    }
+}
+
+// Reading a remembered connection back: the JSON `Serialize` writes, read by hand (see
+// `offboard_engine::json` for why).
+
+impl FromJson for Credentials {
+    fn from_json(value: &Value) -> Read<Self> {
+        let fields = Fields::of(value)?;
+        match fields.req::<String>("dialect")?.as_str() {
+            "adoc" => Ok(Credentials::Adoc {
+                access_key: fields.req("access_key")?,
+                secret_key: fields.req("secret_key")?,
+            }),
+            "td" => Ok(Credentials::Td {
+                api_key: fields.req("api_key")?,
+            }),
+            _ => Err("unknown dialect"),
+        }
+    }
+}
+
+impl FromJson for Identity {
+    fn from_json(value: &Value) -> Read<Self> {
+        Ok(Identity {
+            user: Fields::of(value)?.opt("user")?,
+        })
+    }
+}
+
+impl FromJson for Connection {
+    fn from_json(value: &Value) -> Read<Self> {
+        let fields = Fields::of(value)?;
+        Ok(Connection {
+            base_url: fields.req("base_url")?,
+            credentials: fields.req("credentials")?,
+            identity: fields.req("identity")?,
+            remembered: fields.req("remembered")?,
+        })
     }
 }

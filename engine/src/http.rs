@@ -45,7 +45,7 @@ impl fmt::Display for Method {
 }
 
 /// What a request carries in its body.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", content = "value", rename_all = "lowercase")]
 pub enum Body {
     None,
@@ -55,7 +55,7 @@ pub enum Body {
 }
 
 /// One HTTP call, relative to the connection's base URL; `path` includes the encoded query.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Request {
     pub method: Method,
     pub path: String,
@@ -87,6 +87,51 @@ impl Request {
             Body::Json(value) => serde_json::to_string_pretty(value).unwrap_or_default(),
             Body::Form(fields) => encode_form(fields),
         }
+    }
+}
+
+// Reading requests back from a journal: see `crate::json`.
+
+crate::deserialize_from_json!(Body, Request);
+
+impl crate::json::FromJson for Method {
+    fn from_json(value: &Value) -> crate::json::Read<Self> {
+        crate::json::variant(
+            value,
+            &[Method::Get, Method::Post, Method::Put, Method::Delete],
+            Method::as_str,
+        )
+    }
+}
+
+impl crate::json::FromJson for Body {
+    fn from_json(value: &Value) -> crate::json::Read<Self> {
+        let fields = crate::json::Fields::of(value)?;
+        match fields.req::<String>("kind")?.as_str() {
+            "none" => Ok(Body::None),
+            "json" => Ok(Body::Json(fields.get("value").clone())),
+            "form" => fields
+                .req::<Vec<Vec<String>>>("value")?
+                .into_iter()
+                .map(|pair| match <[String; 2]>::try_from(pair) {
+                    Ok([name, value]) => Ok((name, value)),
+                    Err(_) => Err("a form field must be a [name, value] pair"),
+                })
+                .collect::<Result<_, _>>()
+                .map(Body::Form),
+            _ => Err("unknown body"),
+        }
+    }
+}
+
+impl crate::json::FromJson for Request {
+    fn from_json(value: &Value) -> crate::json::Read<Self> {
+        let fields = crate::json::Fields::of(value)?;
+        Ok(Request {
+            method: fields.req("method")?,
+            path: fields.req("path")?,
+            body: fields.req("body")?,
+        })
     }
 }
 

@@ -69,15 +69,16 @@ pub fn attributes(value: Option<&Value>) -> BTreeMap<String, Vec<String>> {
     let Some(Value::Object(map)) = value else {
         return BTreeMap::new();
     };
-    map.iter()
-        .map(|(key, raw)| {
-            let values = match raw {
-                Value::Array(list) => list.iter().filter_map(scalar_text).collect(),
-                other => scalar_text(other).into_iter().collect(),
-            };
-            (key.clone(), values)
-        })
-        .collect()
+    // Inserted one by one: `collect` into a map sorts first, a second sort in the wasm.
+    let mut attributes = BTreeMap::new();
+    for (key, raw) in map {
+        let values = match raw {
+            Value::Array(list) => list.iter().filter_map(scalar_text).collect(),
+            other => scalar_text(other).into_iter().collect(),
+        };
+        attributes.insert(key.clone(), values);
+    }
+    attributes
 }
 
 fn scalar_text(value: &Value) -> Option<String> {
@@ -91,15 +92,11 @@ fn scalar_text(value: &Value) -> Option<String> {
 
 /// An attribute map back in wire form.
 pub fn attributes_value(attributes: &BTreeMap<String, Vec<String>>) -> Value {
-    let map: Map<String, Value> = attributes
-        .iter()
-        .map(|(key, values)| {
-            (
-                key.clone(),
-                Value::Array(values.iter().cloned().map(Value::String).collect()),
-            )
-        })
-        .collect();
+    let mut map = Map::new();
+    for (key, values) in attributes {
+        let values = values.iter().cloned().map(Value::String).collect();
+        map.insert(key.clone(), Value::Array(values));
+    }
     Value::Object(map)
 }
 

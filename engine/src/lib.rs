@@ -8,6 +8,7 @@ pub mod client;
 pub mod dialect;
 pub mod error;
 pub mod http;
+pub mod json;
 pub mod lenient;
 pub mod model;
 pub mod platform;

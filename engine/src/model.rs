@@ -39,7 +39,7 @@ impl Dialect {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct User {
     /// ADOC `userId`; TD's numeric `id` written out.
@@ -59,6 +59,52 @@ pub struct User {
     pub roles: Vec<String>,
     pub created_on: Option<String>,
     pub last_access_on: Option<String>,
+}
+
+// Reading users back (the session, a run's snapshot): see `crate::json`.
+
+crate::deserialize_from_json!(User);
+
+impl crate::json::FromJson for Dialect {
+    fn from_json(value: &serde_json::Value) -> crate::json::Read<Self> {
+        crate::json::variant(value, &[Dialect::Adoc, Dialect::Td], Dialect::as_str)
+    }
+}
+
+impl crate::json::FromJson for AccountRole {
+    fn from_json(value: &serde_json::Value) -> crate::json::Read<Self> {
+        crate::json::variant(
+            value,
+            &[
+                AccountRole::Owner,
+                AccountRole::Admin,
+                AccountRole::Restricted,
+            ],
+            AccountRole::as_str,
+        )
+    }
+}
+
+impl crate::json::FromJson for User {
+    fn from_json(value: &serde_json::Value) -> crate::json::Read<Self> {
+        let fields = crate::json::Fields::of(value)?;
+        Ok(User {
+            id: fields.req("id")?,
+            email: fields.req("email")?,
+            first_name: fields.req("firstName")?,
+            last_name: fields.req("lastName")?,
+            name: fields.req("name")?,
+            account_role: fields.opt("accountRole")?,
+            enabled: fields.opt("enabled")?,
+            scim_managed: fields.req("scimManaged")?,
+            identity_provider: fields.opt("identityProvider")?,
+            attributes: fields.req("attributes")?,
+            groups: fields.req("groups")?,
+            roles: fields.req("roles")?,
+            created_on: fields.opt("createdOn")?,
+            last_access_on: fields.opt("lastAccessOn")?,
+        })
+    }
 }
 
 /// The one-word state shown in the directory.

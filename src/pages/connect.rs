@@ -45,7 +45,7 @@ pub fn ConnectPage() -> impl IntoView {
 
     // On success: keep the connection and go where the person was heading (a deep link such
     // as /emergency?user=… leads through here and comes back).
-    Effect::new(move |_| {
+    crate::reactive::effect(move || {
         if let Some(Ok(connection)) = connect.value().get() {
             session.connect(connection);
             let next = query

@@ -2,8 +2,10 @@
 //! of them. A journal holds no credential (see `offboard_engine::run::journal`); credentials are
 //! never written here.
 
+use offboard_engine::json::{Fields, FromJson, Read};
 use offboard_engine::run::journal::Journal;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 
 const INDEX_KEY: &str = "offboard.runs";
 const RUN_PREFIX: &str = "offboard.run.";
@@ -11,7 +13,7 @@ const RUN_PREFIX: &str = "offboard.run.";
 const KEEP: usize = 20;
 
 /// What the index says about one run, enough to offer "resume".
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RunEntry {
     pub id: String,
@@ -24,6 +26,22 @@ pub struct RunEntry {
     pub updated_at_ms: f64,
 }
 
+impl FromJson for RunEntry {
+    fn from_json(value: &Value) -> Read<Self> {
+        let fields = Fields::of(value)?;
+        Ok(RunEntry {
+            id: fields.req("id")?,
+            endpoint: fields.req("endpoint")?,
+            dialect: fields.req("dialect")?,
+            reference: fields.req("reference")?,
+            name: fields.req("name")?,
+            kind: fields.req("kind")?,
+            complete: fields.req("complete")?,
+            updated_at_ms: fields.req("updatedAtMs")?,
+        })
+    }
+}
+
 fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
@@ -31,7 +49,8 @@ fn local_storage() -> Option<web_sys::Storage> {
 pub fn index() -> Vec<RunEntry> {
     local_storage()
         .and_then(|storage| storage.get_item(INDEX_KEY).ok().flatten())
-        .and_then(|raw| serde_json::from_str(&raw).ok())
+        .and_then(|raw| serde_json::from_str::<Value>(&raw).ok())
+        .and_then(|value| Vec::<RunEntry>::from_json(&value).ok())
         .unwrap_or_default()
 }
 

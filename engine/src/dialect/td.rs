@@ -10,11 +10,11 @@ use crate::http::{Body, Method, Request, encode_component as enc};
 use crate::lenient::{flag, items, text};
 use crate::model::{ApiKey, KeyType, User, display_name};
 use crate::policy::AccountRole;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 /// What happens to a removed user's API keys: the TD console's delete-user modal options.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", content = "to", rename_all = "kebab-case")]
 pub enum KeyDisposal {
     /// "Delete API Keys": every script using them fails at once (streaming ingest within a minute).
@@ -22,6 +22,19 @@ pub enum KeyDisposal {
     /// "Reassign API Keys" to this user (the account owner when `None`): the keys gain that
     /// user's permissions.
     Reassign(Option<String>),
+}
+
+crate::deserialize_from_json!(KeyDisposal);
+
+impl crate::json::FromJson for KeyDisposal {
+    fn from_json(value: &Value) -> crate::json::Read<Self> {
+        let fields = crate::json::Fields::of(value)?;
+        match fields.req::<String>("kind")?.as_str() {
+            "delete" => Ok(KeyDisposal::Delete),
+            "reassign" => Ok(KeyDisposal::Reassign(fields.opt("to")?)),
+            _ => Err("unknown key disposal"),
+        }
+    }
 }
 
 pub fn show_caller() -> Request {

@@ -7,11 +7,12 @@
 
 use super::plan::{CheckKind, Plan};
 use crate::http::{Method, Request};
-use serde::{Deserialize, Serialize};
+use crate::json::{Fields, FromJson, Read};
+use serde::Serialize;
 use serde_json::Value;
 
 /// Where a step stands.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "state", rename_all = "kebab-case")]
 pub enum StepStatus {
     Pending,
@@ -33,7 +34,7 @@ impl StepStatus {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StepState {
     pub status: StepStatus,
@@ -42,7 +43,7 @@ pub struct StepState {
 }
 
 /// How one call ended.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "state", rename_all = "kebab-case")]
 pub enum CallOutcome {
     Running,
@@ -65,7 +66,7 @@ impl CallOutcome {
 }
 
 /// One HTTP call as made: the report's timeline row.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CallRecord {
     pub seq: u32,
@@ -94,7 +95,7 @@ impl CallRecord {
 }
 
 /// One verification: a fact, whether it holds, and what was read to decide.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Check {
     pub kind: CheckKind,
@@ -104,7 +105,7 @@ pub struct Check {
     pub evidence: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Verification {
     pub at_ms: f64,
@@ -117,7 +118,7 @@ impl Verification {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Journal {
     /// Bumped when the format changes; older journals are not resumed.
@@ -173,7 +174,8 @@ impl Journal {
 
     /// Reads a journal back, marking calls that were in flight when the tab went away.
     pub fn restore(json: &str) -> Option<Self> {
-        let mut journal: Journal = serde_json::from_str(json).ok()?;
+        let value: Value = serde_json::from_str(json).ok()?;
+        let mut journal = Journal::from_json(&value).ok()?;
         if journal.format != FORMAT {
             return None;
         }
@@ -242,5 +244,122 @@ fn kind_word(plan: &Plan) -> &'static str {
     match plan.kind {
         super::plan::RunKind::Wizard => "offboarding",
         super::plan::RunKind::Emergency => "emergency",
+    }
+}
+
+// Reading the journal back: see `crate::json` (the JSON is the one `Serialize` writes).
+
+crate::deserialize_from_json!(
+    StepStatus,
+    StepState,
+    CallOutcome,
+    CallRecord,
+    Check,
+    Verification,
+    Journal
+);
+
+impl FromJson for StepStatus {
+    fn from_json(value: &Value) -> Read<Self> {
+        let fields = Fields::of(value)?;
+        Ok(match fields.req::<String>("state")?.as_str() {
+            "pending" => StepStatus::Pending,
+            "running" => StepStatus::Running,
+            "done" => StepStatus::Done,
+            "failed" => StepStatus::Failed {
+                summary: fields.req("summary")?,
+            },
+            "skipped" => StepStatus::Skipped {
+                reason: fields.req("reason")?,
+            },
+            _ => return Err("unknown step state"),
+        })
+    }
+}
+
+impl FromJson for StepState {
+    fn from_json(value: &Value) -> Read<Self> {
+        let fields = Fields::of(value)?;
+        Ok(StepState {
+            status: fields.req("status")?,
+            started_at_ms: fields.opt("startedAtMs")?,
+            finished_at_ms: fields.opt("finishedAtMs")?,
+        })
+    }
+}
+
+impl FromJson for CallOutcome {
+    fn from_json(value: &Value) -> Read<Self> {
+        let fields = Fields::of(value)?;
+        Ok(match fields.req::<String>("state")?.as_str() {
+            "running" => CallOutcome::Running,
+            "ok" => CallOutcome::Ok,
+            "already-done" => CallOutcome::AlreadyDone,
+            "failed" => CallOutcome::Failed {
+                summary: fields.req("summary")?,
+                detail: fields.req("detail")?,
+            },
+            "interrupted" => CallOutcome::Interrupted,
+            _ => return Err("unknown call state"),
+        })
+    }
+}
+
+impl FromJson for CallRecord {
+    fn from_json(value: &Value) -> Read<Self> {
+        let fields = Fields::of(value)?;
+        Ok(CallRecord {
+            seq: fields.req("seq")?,
+            step: fields.req("step")?,
+            method: fields.req("method")?,
+            path: fields.req("path")?,
+            body: fields.req("body")?,
+            started_at_ms: fields.req("startedAtMs")?,
+            duration_ms: fields.req("durationMs")?,
+            attempts: fields.req("attempts")?,
+            status: fields.opt("status")?,
+            outcome: fields.req("outcome")?,
+        })
+    }
+}
+
+impl FromJson for Check {
+    fn from_json(value: &Value) -> Read<Self> {
+        let fields = Fields::of(value)?;
+        Ok(Check {
+            kind: fields.req("kind")?,
+            label: fields.req("label")?,
+            passed: fields.req("passed")?,
+            evidence: fields.req("evidence")?,
+        })
+    }
+}
+
+impl FromJson for Verification {
+    fn from_json(value: &Value) -> Read<Self> {
+        let fields = Fields::of(value)?;
+        Ok(Verification {
+            at_ms: fields.req("atMs")?,
+            checks: fields.req("checks")?,
+        })
+    }
+}
+
+impl FromJson for Journal {
+    fn from_json(value: &Value) -> Read<Self> {
+        let fields = Fields::of(value)?;
+        Ok(Journal {
+            format: fields.req("format")?,
+            id: fields.req("id")?,
+            plan: fields.req("plan")?,
+            operator: fields.req("operator")?,
+            endpoint: fields.req("endpoint")?,
+            created_at_ms: fields.req("createdAtMs")?,
+            notified_at_ms: fields.opt("notifiedAtMs")?,
+            snapshot: fields.opt("snapshot")?,
+            steps: fields.req("steps")?,
+            calls: fields.req("calls")?,
+            verifications: fields.req("verifications")?,
+        })
     }
 }

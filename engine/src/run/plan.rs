@@ -8,13 +8,15 @@
 use crate::dialect::td::KeyDisposal;
 use crate::dialect::{adoc, td};
 use crate::http::Request;
+use crate::json::{Fields, FromJson, Read, variant};
 use crate::model::{Dialect, User};
 use crate::policy::AccountRole;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Who is being offboarded, as the plan and the report name them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Target {
     /// What the dialect's paths take: ADOC user id, TD email.
@@ -58,7 +60,7 @@ pub enum RunKind {
 }
 
 /// A verification: one fact that must hold once access is gone.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum CheckKind {
     /// ADOC: the account is disabled.
@@ -94,7 +96,7 @@ impl CheckKind {
 }
 
 /// What a step does.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Action {
     /// Runbook step 1: record current access (the snapshot is kept with the run).
@@ -131,7 +133,7 @@ pub enum Action {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Step {
     pub id: String,
@@ -141,7 +143,7 @@ pub struct Step {
     pub action: Action,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Plan {
     pub kind: RunKind,
@@ -450,5 +452,114 @@ pub fn check_calls(check: &CheckKind, target: &Target) -> Vec<Request> {
         CheckKind::NoPipelines => vec![adoc::pipelines_owned_by(&target.email)],
         CheckKind::UserRemoved => vec![td::list_users()],
         CheckKind::KeysReassigned { to, .. } => vec![td::list_keys(to)],
+    }
+}
+
+// Reading plans back from a journal: see `crate::json` (the JSON is the one `Serialize` writes).
+
+crate::deserialize_from_json!(Target, CheckKind, Action, Step, Plan);
+
+impl FromJson for Target {
+    fn from_json(value: &Value) -> Read<Self> {
+        let fields = Fields::of(value)?;
+        Ok(Target {
+            reference: fields.req("reference")?,
+            id: fields.req("id")?,
+            email: fields.req("email")?,
+            name: fields.req("name")?,
+            role: fields.opt("role")?,
+            scim_managed: fields.req("scimManaged")?,
+            identity_provider: fields.opt("identityProvider")?,
+        })
+    }
+}
+
+impl FromJson for RunKind {
+    fn from_json(value: &Value) -> Read<Self> {
+        variant(
+            value,
+            &[RunKind::Wizard, RunKind::Emergency],
+            |kind| match kind {
+                RunKind::Wizard => "wizard",
+                RunKind::Emergency => "emergency",
+            },
+        )
+    }
+}
+
+impl FromJson for CheckKind {
+    fn from_json(value: &Value) -> Read<Self> {
+        let fields = Fields::of(value)?;
+        Ok(match fields.req::<String>("kind")?.as_str() {
+            "disabled" => CheckKind::Disabled,
+            "offboarding-recorded" => CheckKind::OffboardingRecorded,
+            "no-keys" => CheckKind::NoKeys,
+            "no-groups" => CheckKind::NoGroups,
+            "no-permissions" => CheckKind::NoPermissions,
+            "no-pipelines" => CheckKind::NoPipelines,
+            "user-removed" => CheckKind::UserRemoved,
+            "keys-reassigned" => CheckKind::KeysReassigned {
+                to: fields.req("to")?,
+                keys: fields.req("keys")?,
+            },
+            _ => return Err("unknown check"),
+        })
+    }
+}
+
+impl FromJson for Action {
+    fn from_json(value: &Value) -> Read<Self> {
+        let fields = Fields::of(value)?;
+        Ok(match fields.req::<String>("kind")?.as_str() {
+            "document" => Action::Document,
+            "disable" => Action::Disable {
+                request: fields.req("request")?,
+            },
+            "revoke-keys" => Action::RevokeKeys {
+                known: fields.req("known")?,
+            },
+            "remove-groups" => Action::RemoveGroups {
+                known: fields.req("known")?,
+            },
+            "lock-out" => Action::LockOut {
+                keys: fields.req("keys")?,
+                groups: fields.req("groups")?,
+            },
+            "verify" => Action::Verify {
+                checks: fields.req("checks")?,
+            },
+            "transfer-pipelines" => Action::TransferPipelines {
+                to: fields.req("to")?,
+                known: fields.req("known")?,
+            },
+            "remove-user" => Action::RemoveUser {
+                keys: fields.req("keys")?,
+            },
+            _ => return Err("unknown action"),
+        })
+    }
+}
+
+impl FromJson for Step {
+    fn from_json(value: &Value) -> Read<Self> {
+        let fields = Fields::of(value)?;
+        Ok(Step {
+            id: fields.req("id")?,
+            title: fields.req("title")?,
+            why: fields.req("why")?,
+            action: fields.req("action")?,
+        })
+    }
+}
+
+impl FromJson for Plan {
+    fn from_json(value: &Value) -> Read<Self> {
+        let fields = Fields::of(value)?;
+        Ok(Plan {
+            kind: fields.req("kind")?,
+            dialect: fields.req("dialect")?,
+            target: fields.req("target")?,
+            steps: fields.req("steps")?,
+        })
     }
 }

@@ -487,3 +487,190 @@ fn a_failed_access_check_is_not_hidden_by_the_pipeline_check_that_runs_after_it(
     assert!(passed, "{summary}");
     assert_eq!(summary, "All 6 checks passed.");
 }
+
+/// Every tagged enum reads back exactly what it writes (their `Deserialize` is hand-written over
+/// a flat struct, their `Serialize` is serde's): the journal and report JSON keep their shape.
+#[test]
+fn every_tagged_value_reads_back_as_written() {
+    use super::journal::StepStatus as S;
+    use crate::http::{Method, Request};
+    fn round_trip<T>(value: T, json: serde_json::Value)
+    where
+        T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+    {
+        assert_eq!(serde_json::to_value(&value).unwrap(), json);
+        let back: T = serde_json::from_str(&json.to_string()).unwrap();
+        assert_eq!(back, value);
+    }
+    let request = Request::new(
+        Method::Post,
+        "/v3/user/remove/a",
+        Body::Form(vec![("k".into(), "v".into())]),
+    );
+    round_trip(
+        request.clone(),
+        json!({"method": "POST", "path": "/v3/user/remove/a", "body": {"kind": "form", "value": [["k", "v"]]}}),
+    );
+    round_trip(Body::None, json!({"kind": "none"}));
+    round_trip(
+        Body::Json(json!({"a": [1]})),
+        json!({"kind": "json", "value": {"a": [1]}}),
+    );
+    round_trip(
+        Body::Json(json!(null)),
+        json!({"kind": "json", "value": null}),
+    );
+    round_trip(KeyDisposal::Delete, json!({"kind": "delete"}));
+    round_trip(
+        KeyDisposal::Reassign(None),
+        json!({"kind": "reassign", "to": null}),
+    );
+    round_trip(
+        KeyDisposal::Reassign(Some("o@b.c".into())),
+        json!({"kind": "reassign", "to": "o@b.c"}),
+    );
+    let ids = || vec!["k1".to_string(), "k2".to_string()];
+    for (action, json) in [
+        (Action::Document, json!({"kind": "document"})),
+        (
+            Action::Disable {
+                request: request.clone(),
+            },
+            json!({"kind": "disable", "request": serde_json::to_value(&request).unwrap()}),
+        ),
+        (
+            Action::RevokeKeys { known: ids() },
+            json!({"kind": "revoke-keys", "known": ["k1", "k2"]}),
+        ),
+        (
+            Action::RemoveGroups { known: vec![] },
+            json!({"kind": "remove-groups", "known": []}),
+        ),
+        (
+            Action::LockOut {
+                keys: ids(),
+                groups: vec!["g".into()],
+            },
+            json!({"kind": "lock-out", "keys": ["k1", "k2"], "groups": ["g"]}),
+        ),
+        (
+            Action::Verify {
+                checks: vec![
+                    CheckKind::Disabled,
+                    CheckKind::OffboardingRecorded,
+                    CheckKind::NoKeys,
+                    CheckKind::NoGroups,
+                    CheckKind::NoPermissions,
+                    CheckKind::NoPipelines,
+                    CheckKind::UserRemoved,
+                    CheckKind::KeysReassigned {
+                        to: "o@b.c".into(),
+                        keys: ids(),
+                    },
+                ],
+            },
+            json!({"kind": "verify", "checks": [
+                {"kind": "disabled"}, {"kind": "offboarding-recorded"}, {"kind": "no-keys"},
+                {"kind": "no-groups"}, {"kind": "no-permissions"}, {"kind": "no-pipelines"},
+                {"kind": "user-removed"}, {"kind": "keys-reassigned", "to": "o@b.c", "keys": ["k1", "k2"]},
+            ]}),
+        ),
+        (
+            Action::TransferPipelines {
+                to: "r@b.c".into(),
+                known: ids(),
+            },
+            json!({"kind": "transfer-pipelines", "to": "r@b.c", "known": ["k1", "k2"]}),
+        ),
+        (
+            Action::RemoveUser {
+                keys: KeyDisposal::Reassign(Some("o@b.c".into())),
+            },
+            json!({"kind": "remove-user", "keys": {"kind": "reassign", "to": "o@b.c"}}),
+        ),
+        (
+            Action::RemoveUser {
+                keys: KeyDisposal::Delete,
+            },
+            json!({"kind": "remove-user", "keys": {"kind": "delete"}}),
+        ),
+    ] {
+        round_trip(action, json);
+    }
+    for (status, json) in [
+        (S::Pending, json!({"state": "pending"})),
+        (S::Running, json!({"state": "running"})),
+        (S::Done, json!({"state": "done"})),
+        (
+            S::Failed {
+                summary: "x".into(),
+            },
+            json!({"state": "failed", "summary": "x"}),
+        ),
+        (
+            S::Skipped { reason: "y".into() },
+            json!({"state": "skipped", "reason": "y"}),
+        ),
+    ] {
+        round_trip(status, json);
+    }
+    for (outcome, json) in [
+        (CallOutcome::Running, json!({"state": "running"})),
+        (CallOutcome::Ok, json!({"state": "ok"})),
+        (CallOutcome::AlreadyDone, json!({"state": "already-done"})),
+        (
+            CallOutcome::Failed {
+                summary: "s".into(),
+                detail: "d".into(),
+            },
+            json!({"state": "failed", "summary": "s", "detail": "d"}),
+        ),
+        (CallOutcome::Interrupted, json!({"state": "interrupted"})),
+    ] {
+        round_trip(outcome, json);
+    }
+    // Incomplete or unknown values are refused, as serde's derive refuses them.
+    assert!(serde_json::from_str::<Action>(r#"{"kind": "disable"}"#).is_err());
+    assert!(
+        serde_json::from_str::<Action>(
+            r#"{"kind": "lock-out", "keys": {"kind": "delete"}, "groups": []}"#
+        )
+        .is_err()
+    );
+    assert!(serde_json::from_str::<S>(r#"{"state": "failed"}"#).is_err());
+    assert!(serde_json::from_str::<CallOutcome>(r#"{"state": "gone"}"#).is_err());
+    assert!(serde_json::from_str::<KeyDisposal>(r#"{"kind": "keep"}"#).is_err());
+}
+
+/// A whole finished run (snapshot, calls, verifications) and a full user read back unchanged.
+#[test]
+fn a_finished_journal_and_a_user_read_back_unchanged() {
+    let fake = Fake::runbook();
+    let journal = RefCell::new(adoc_wizard());
+    run_all(&fake, &journal);
+    let finished = journal.into_inner();
+    assert!(finished.snapshot.is_some() && !finished.calls.is_empty());
+    assert!(!finished.verifications.is_empty());
+    let restored = Journal::restore(&finished.to_json()).expect("journal reads back");
+    assert_eq!(restored, finished);
+
+    let mut user = user_123();
+    user.first_name = "First".into();
+    user.account_role = Some(crate::policy::AccountRole::Admin);
+    user.identity_provider = Some("okta".into());
+    user.groups = vec!["g1".into()];
+    user.created_on = Some("2024-01-02".into());
+    let text = serde_json::to_string(&user).unwrap();
+    assert_eq!(serde_json::from_str::<User>(&text).unwrap(), user);
+    // A missing required field is an error; a missing optional one is `None`.
+    let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    value.as_object_mut().unwrap().remove("createdOn");
+    assert_eq!(
+        serde_json::from_value::<User>(value.clone())
+            .unwrap()
+            .created_on,
+        None
+    );
+    value.as_object_mut().unwrap().remove("email");
+    assert!(serde_json::from_value::<User>(value).is_err());
+}

@@ -60,7 +60,7 @@ pub fn DirectoryPage() -> impl IntoView {
         })
     });
 
-    Effect::new(move |_| replace_url(&query.get(), sort.get()));
+    crate::reactive::effect(move || replace_url(&query.get(), sort.get()));
     if connection.dialect() == Dialect::Adoc {
         search_server_while_loading(query, &connection);
     }
@@ -142,7 +142,7 @@ pub fn DirectoryPage() -> impl IntoView {
 fn search_server_while_loading(query: RwSignal<String>, connection: &crate::session::Connection) {
     let directory = use_directory();
     let connection = connection.clone();
-    Effect::new(move |_| {
+    crate::reactive::effect(move || {
         let typed = query.get();
         let loading = matches!(directory.progress.get_untracked(), Progress::Loading { .. });
         if typed.trim().is_empty() || !loading {

@@ -26,14 +26,14 @@ pub fn UserTable(
     let viewport = RwSignal::new(640.0);
 
     // A new search or sort starts at the top.
-    Effect::new(move |_| {
+    crate::reactive::effect(move || {
         rows.track();
         if let Some(element) = scroller.get_untracked() {
             element.set_scroll_top(0);
         }
         scroll_top.set(0.0);
     });
-    Effect::new(move |_| {
+    crate::reactive::effect(move || {
         if let Some(element) = scroller.get() {
             viewport.set(f64::from(element.client_height().max(200)));
         }

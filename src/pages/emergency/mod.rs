@@ -75,7 +75,7 @@ fn Lockout(who: String) -> impl IntoView {
     let inventory = {
         let connection = connection.clone();
         let who = who.clone();
-        LocalResource::new(move || load(connection.clone(), who.clone()))
+        crate::loaded::Loaded::new(move || load(connection.clone(), who.clone()))
     };
     let run = RwSignal::new_local(None::<RunHandle>);
     // The run outlives the confirmation that starts it, so its signals belong to this page.

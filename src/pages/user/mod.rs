@@ -53,10 +53,10 @@ pub fn UserPage() -> impl IntoView {
     // Pipelines are found by owner email, which ADOC paths do not carry: wait for the user.
     let pipelines = {
         let connection = connection.clone();
-        LocalResource::new(move || {
+        Loaded::new(move || {
             let connection = connection.clone();
             async move {
-                let owner = user.await?;
+                let owner = user.wait().await?;
                 api::with_platform(&connection, async |p| p.pipelines(&owner).await).await
             }
         })
@@ -136,7 +136,7 @@ impl Loader {
     /// reference (ADOC id or TD email), so they start at once, in parallel with the user.
     fn section<T, F>(&self, reference: impl Fn() -> String + Copy + 'static, read: F) -> Loaded<T>
     where
-        T: 'static,
+        T: Clone + 'static,
         F: AsyncFn(
                 &Platform<'_, api::FetchTransport, api::BrowserClock>,
                 &User,
@@ -146,7 +146,7 @@ impl Loader {
     {
         let connection = self.connection.clone();
         let version = self.version;
-        LocalResource::new(move || {
+        Loaded::new(move || {
             version.track();
             let connection = connection.clone();
             let reference = reference();

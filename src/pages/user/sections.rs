@@ -4,10 +4,9 @@
 use crate::components::error_notice::ApiErrorNotice;
 use crate::format::short_time;
 use leptos::prelude::*;
-use offboard_engine::error::ApiError;
 use offboard_engine::model::{ApiKey, Group, Permission, Pipeline, Role, User};
 
-pub type Loaded<T> = LocalResource<Result<T, ApiError>>;
+pub use crate::loaded::Loaded;
 
 /// A card with a heading (and a count once loaded) around one section's content.
 #[component]

@@ -45,7 +45,7 @@ pub fn DepartureForm(
     let reason = RwSignal::new(current.reason.clone());
     let handed = RwSignal::new(current.handed_off_to.clone());
     let problem = RwSignal::new(None::<Problem>);
-    Effect::new(move |_| {
+    crate::reactive::effect(move || {
         let now = confirmed() && !editing.get();
         if ready.get_untracked() != now {
             ready.set(now);
@@ -70,7 +70,7 @@ pub fn DepartureForm(
             }
         })
     };
-    Effect::new(move |_| {
+    crate::reactive::effect(move || {
         let Some(outcome) = check.value().get() else {
             return;
         };

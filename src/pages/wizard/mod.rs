@@ -62,7 +62,7 @@ pub fn WizardPage() -> impl IntoView {
     let user = {
         let connection = connection.clone();
         let reference = reference.clone();
-        LocalResource::new(move || {
+        crate::loaded::Loaded::new(move || {
             let (connection, reference) = (connection.clone(), reference.clone());
             async move { api::with_platform(&connection, async |p| p.user(&reference).await).await }
         })

@@ -13,6 +13,7 @@
 
 use offboard_engine::dialect::td::KeyDisposal;
 use offboard_engine::http::Body;
+use offboard_engine::json::FromJson;
 use offboard_engine::model::{Dialect, User};
 use offboard_engine::run::journal::{Journal, StepStatus};
 use offboard_engine::run::plan::{self, Action, CheckKind, Departure, Inventory, Plan, Target};
@@ -170,10 +171,7 @@ pub fn documented(journal: &Journal) -> Inventory {
             .unwrap_or_default()
     };
     Inventory {
-        // Through text rather than `from_value`: the app already reads a `User` from text (the
-        // remembered connection), so this adds no second deserializer to the wasm.
-        user: serde_json::from_str::<User>(&snapshot["user"].to_string())
-            .unwrap_or_else(|_| user_of(&journal.plan.target)),
+        user: User::from_json(&snapshot["user"]).unwrap_or_else(|_| user_of(&journal.plan.target)),
         keys: ids("apiKeys", "id"),
         groups: ids("groups", "id"),
         pipelines: ids("pipelines", "uid"),

@@ -45,7 +45,7 @@ pub fn Reverify(
         })
     });
     let started = StoredValue::new(false);
-    Effect::new(move |_| {
+    crate::reactive::effect(move || {
         let (due, count, after) = state.get();
         let Some(due) = due else { return };
         if count == 0 || after.is_some() || now.get() < due || started.get_value() || run.busy() {

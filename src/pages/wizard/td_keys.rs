@@ -58,7 +58,7 @@ pub fn TdKeys(
     let owner_disposal = move || KeyDisposal::Reassign(owner.get().map(|o: User| o.email));
     // The step may run when the plan carries exactly the choice shown (another user counts once
     // checked, the other two choices apply at once).
-    Effect::new(move |_| {
+    crate::reactive::effect(move || {
         let planned = run.with(|journal| disposal_of(&journal.plan));
         let now = match choice.get() {
             Choice::Delete => planned == KeyDisposal::Delete,
@@ -89,7 +89,7 @@ pub fn TdKeys(
         }
     };
     // The owner may arrive with the directory after the choice was made: name them in the call.
-    Effect::new(move |_| {
+    crate::reactive::effect(move || {
         if owner.get().is_some()
             && choice.get_untracked() == Choice::ToOwner
             && !locked_now_untracked(run, step)
@@ -107,7 +107,7 @@ pub fn TdKeys(
             async move { check_person(&connection, &typed, &departing, false).await }
         })
     };
-    Effect::new(move |_| match check.value().get() {
+    crate::reactive::effect(move || match check.value().get() {
         None => {}
         Some(Err(found)) => problem.set(Some(found)),
         Some(Ok(person)) => {
