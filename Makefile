@@ -23,7 +23,7 @@ SERVER := $(CURDIR)/target/release/offboard-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help install install-rust-target install-trunk install-wasm-bindgen install-wasm-opt \
-        install-chromium install-brotli check-versions app server run test test-unit test-browser \
+        install-chromium install-postgres install-brotli check-versions app server run test test-unit test-browser \
         lint fmt bench
 
 help:
@@ -58,6 +58,11 @@ install-wasm-opt:
 install-chromium:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null \
 	  || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium chromium-driver; }
+
+# PostgreSQL for the server's PostgreSQL test (make test starts a throwaway cluster).
+install-postgres:
+	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+	  || { $(SUDO) apt-get update && $(SUDO) apt-get install -y postgresql; }
 
 install-brotli:
 	@command -v brotli >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y brotli; }
@@ -94,9 +99,10 @@ run: app server
 
 # --- tests -------------------------------------------------------------------------------------
 
-# The browser tests serve dist/ (the release build) and drive Debian's Chromium via chromedriver.
-test: app install-chromium
-	cargo test --workspace --no-fail-fast -- --test-threads=2
+# The browser tests serve dist/ (the release build) and drive Debian's Chromium via chromedriver;
+# the server's PostgreSQL test gets a throwaway cluster.
+test: app install-chromium install-postgres
+	scripts/with-postgres.sh cargo test --workspace --no-fail-fast -- --test-threads=2
 
 test-unit:
 	cargo test -p offboard-engine

@@ -1,6 +1,6 @@
-//! The same server on PostgreSQL. Runs only when `OFFBOARD_TEST_POSTGRES_URL` names a server
-//! where the user may create databases (e.g. `postgres://offboard@127.0.0.1:5433/postgres`);
-//! each run works in a fresh database it drops afterwards.
+//! The same server on PostgreSQL, against the server `OFFBOARD_TEST_POSTGRES_URL` names (one
+//! where the user may create databases). `make test` starts a throwaway cluster for it
+//! (`scripts/with-postgres.sh`); each run works in a fresh database it drops afterwards.
 
 mod common;
 
@@ -26,7 +26,15 @@ fn with_database(url: &str, name: &str) -> String {
 #[tokio::test]
 async fn the_runbook_and_the_audit_chain_on_postgres() {
     let Ok(admin_url) = std::env::var("OFFBOARD_TEST_POSTGRES_URL") else {
-        eprintln!("OFFBOARD_TEST_POSTGRES_URL not set: skipping the PostgreSQL test");
+        // `make test` always provides one (scripts/with-postgres.sh); in CI a skip would hide
+        // a broken PostgreSQL path, so it fails there instead.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must run the PostgreSQL test: use `make test`"
+        );
+        eprintln!(
+            "OFFBOARD_TEST_POSTGRES_URL not set: skipping the PostgreSQL test (make test runs it)"
+        );
         return;
     };
     sqlx::any::install_default_drivers();
