@@ -68,3 +68,28 @@ async fn a_deep_link_with_a_search_opens_filtered_in_td() {
     browser.press("Clear search").await;
     browser.see("27 users").await;
 }
+
+#[tokio::test]
+async fn the_whole_directory_scrolls_under_the_apps_content_security_policy() {
+    let server = TestServer::start(Setup {
+        demo_users: Some(300),
+        ..Setup::default()
+    })
+    .await;
+    let browser = Browser::open(&server).await;
+    browser.visit("/users").await;
+    browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
+    browser.see("307 users").await;
+    browser.press("Email").await;
+
+    // Only the rows in view exist; the spacers around them must give the list its full height,
+    // which the CSP (no inline style attributes) would silently flatten if set as attributes.
+    let list = browser
+        .client
+        .find(fantoccini::Locator::Css("[aria-label='Users']"))
+        .await
+        .unwrap();
+    list.send_keys("\u{E010}").await.unwrap(); // End
+    browser.see("user.0300@company.com").await;
+    browser.screenshot("directory-end").await;
+}

@@ -62,10 +62,12 @@ pub fn UserTable(
                 .collect::<Vec<_>>()
         })
     };
-    let spacer_above = move || format!("height:{}px", window().0 as f64 * ROW_HEIGHT);
+    // Set through the CSSOM (`style:height`), not a `style` attribute: the app's CSP has no
+    // 'unsafe-inline' for styles, and browsers drop style attributes under it.
+    let spacer_above = move || format!("{}px", window().0 as f64 * ROW_HEIGHT);
     let spacer_below = move || {
         let (_, last, total) = window();
-        format!("height:{}px", (total - last) as f64 * ROW_HEIGHT)
+        format!("{}px", (total - last) as f64 * ROW_HEIGHT)
     };
 
     view! {
@@ -82,11 +84,11 @@ pub fn UserTable(
                     </tr>
                 </thead>
                 <tbody>
-                    <tr class="spacer" aria-hidden="true"><td colspan="5" style=spacer_above></td></tr>
+                    <tr class="spacer" aria-hidden="true"><td colspan="5" style:height=spacer_above></td></tr>
                     <For each=visible_rows key=|(position, user)| (*position, user.id.clone()) let((position, user))>
                         <UserRow position=position user=user dialect=dialect />
                     </For>
-                    <tr class="spacer" aria-hidden="true"><td colspan="5" style=spacer_below></td></tr>
+                    <tr class="spacer" aria-hidden="true"><td colspan="5" style:height=spacer_below></td></tr>
                 </tbody>
             </table>
         </div>
