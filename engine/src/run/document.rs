@@ -37,7 +37,7 @@ pub async fn take<T: Transport, C: Clock>(
         Dialect::Adoc => {
             let (user, keys, groups, roles, permissions, pipelines) = futures::join!(
                 read(adoc::get_user(&target.id)),
-                keys_of(runner, step, &target.id),
+                runner.list_keys(step),
                 read(adoc::list_groups(&target.id)),
                 read(adoc::roles(&target.id)),
                 read(adoc::permissions(&target.id)),
@@ -74,34 +74,6 @@ pub async fn take<T: Transport, C: Clock>(
         }
     };
     Ok(snapshot.to_json())
-}
-
-/// Every key on every page (user-heavy has 200).
-async fn keys_of<T: Transport, C: Clock>(
-    runner: &Runner<'_, T, C>,
-    step: usize,
-    id: &str,
-) -> Result<Vec<crate::model::ApiKey>, ApiError> {
-    let mut keys = Vec::new();
-    let mut page = 0;
-    loop {
-        let value = runner
-            .send(
-                step,
-                adoc::list_keys(id, page, adoc::KEYS_PAGE),
-                OnMissing::Fail,
-            )
-            .await?
-            .json()?;
-        let parsed = adoc::parse_keys_page(&value)?;
-        let more =
-            crate::dialect::has_next_page(page, adoc::KEYS_PAGE, parsed.items.len(), parsed.total);
-        keys.extend(parsed.items);
-        if !more {
-            return Ok(keys);
-        }
-        page += 1;
-    }
 }
 
 fn section<T: DeserializeOwned>(read: Result<Vec<T>, ApiError>) -> Section<T> {

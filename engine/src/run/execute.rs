@@ -9,7 +9,7 @@ use crate::client::{Client, parse_json};
 use crate::dialect::{adoc, has_next_page, td};
 use crate::error::ApiError;
 use crate::http::{Clock, Request, Response, Transport};
-use crate::model::Dialect;
+use crate::model::{ApiKey, Dialect};
 use futures::StreamExt;
 use serde_json::Value;
 use std::cell::RefCell;
@@ -235,8 +235,8 @@ impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
         (self.on_change)();
     }
 
-    /// Every key id of the target (ADOC, all pages), read as part of `step`.
-    async fn list_keys(&self, step: usize) -> Result<Vec<String>, ApiError> {
+    /// Every API key of the target (ADOC, all pages), read as part of `step`.
+    pub(crate) async fn list_keys(&self, step: usize) -> Result<Vec<ApiKey>, ApiError> {
         let (id, _) = self.target();
         let mut keys = Vec::new();
         let mut page = 0;
@@ -250,7 +250,7 @@ impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
                 .await?;
             let parsed = adoc::parse_keys_page(&answer.json()?)?;
             let more = has_next_page(page, adoc::KEYS_PAGE, parsed.items.len(), parsed.total);
-            keys.extend(parsed.items.into_iter().map(|key| key.id));
+            keys.extend(parsed.items);
             if !more {
                 return Ok(keys);
             }
@@ -273,7 +273,13 @@ impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
     /// shows up in the next list).
     async fn revoke_keys(&self, step: usize) -> Result<(), String> {
         for _ in 0..ROUNDS {
-            let keys = self.list_keys(step).await.map_err(summary)?;
+            let keys: Vec<String> = self
+                .list_keys(step)
+                .await
+                .map_err(summary)?
+                .into_iter()
+                .map(|key| key.id)
+                .collect();
             if keys.is_empty() {
                 return Ok(());
             }
@@ -283,7 +289,13 @@ impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
                 .collect();
             self.send_all(step, deletes, false).await;
         }
-        let left = self.list_keys(step).await.map_err(summary)?;
+        let left: Vec<String> = self
+            .list_keys(step)
+            .await
+            .map_err(summary)?
+            .into_iter()
+            .map(|key| key.id)
+            .collect();
         leftover(&left, "API key")
     }
 
