@@ -16,3 +16,4 @@ pub mod policy;
 pub mod run;
 pub mod snapshot;
 pub mod time;
+pub mod words;

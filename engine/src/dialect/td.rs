@@ -102,6 +102,10 @@ pub fn parse_user(value: &Value) -> Result<User, ApiError> {
         account_role: Some(account_role),
         created_on: text(user, &["created_at"]),
         last_access_on: text(user, &["last_login_at", "last_access_at"]),
+        // The reference server's extension (TD's own API does not say): a user whose account
+        // an identity provider owns. Without it, a refused removal tells the runner instead.
+        scim_managed: flag(user, &["scim_managed", "scimManaged"]).unwrap_or(false),
+        identity_provider: text(user, &["identity_provider", "identityProvider"]),
         email,
         first_name,
         last_name,

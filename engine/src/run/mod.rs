@@ -6,6 +6,7 @@ pub mod execute;
 pub mod journal;
 pub mod plan;
 pub mod report;
+pub mod verdict;
 pub mod verify;
 
 #[cfg(test)]

@@ -261,6 +261,23 @@ pub fn wizard(
                 ),
             ]
         }
+        Dialect::Td if inventory.user.scim_managed => vec![
+            step(
+                "document",
+                "Document current access",
+                "Records the user and their API keys, with who recorded them and when, before anything changes.",
+                Action::Document,
+            ),
+            scim_td_revoke(&target, &inventory.keys),
+            step(
+                "verify",
+                "Verify",
+                "Checks no API key is left, and reads the user list: the account itself stays until it is removed in the identity provider.",
+                Action::Verify {
+                    checks: vec![CheckKind::UserRemoved, CheckKind::NoKeys],
+                },
+            ),
+        ],
         Dialect::Td => {
             let mut checks = vec![CheckKind::UserRemoved, CheckKind::NoKeys];
             if let KeyDisposal::Reassign(Some(to)) = &td_keys {
@@ -305,6 +322,17 @@ pub fn wizard(
 pub fn emergency(dialect: Dialect, inventory: &Inventory, date: &str) -> Plan {
     let target = Target::new(&inventory.user, dialect);
     let steps = match dialect {
+        Dialect::Td if inventory.user.scim_managed => vec![
+            scim_td_revoke(&target, &inventory.keys),
+            step(
+                "verify",
+                "Verify",
+                "Checks no key is left, and whether the account is still listed (it stays until removed in the identity provider).",
+                Action::Verify {
+                    checks: vec![CheckKind::UserRemoved, CheckKind::NoKeys],
+                },
+            ),
+        ],
         Dialect::Td => vec![
             step(
                 "remove-user",
@@ -335,9 +363,14 @@ pub fn emergency(dialect: Dialect, inventory: &Inventory, date: &str) -> Plan {
             step(
                 "verify",
                 "Verify",
-                "Checks no API key is left.",
+                "Reads every fact back: no API key may be left; the account's enabled state, groups and permissions show what is left to do in the identity provider.",
                 Action::Verify {
-                    checks: vec![CheckKind::NoKeys],
+                    checks: vec![
+                        CheckKind::Disabled,
+                        CheckKind::NoKeys,
+                        CheckKind::NoGroups,
+                        CheckKind::NoPermissions,
+                    ],
                 },
             ),
         ],
@@ -386,6 +419,25 @@ pub fn emergency(dialect: Dialect, inventory: &Inventory, date: &str) -> Plan {
     }
 }
 
+/// A SCIM-managed Treasure Data user: the platform refuses to remove the account (the identity
+/// provider owns it), but their keys are not the identity provider's, so each is revoked here.
+fn scim_td_revoke(target: &Target, keys: &[String]) -> Step {
+    let idp = target
+        .identity_provider
+        .as_deref()
+        .unwrap_or("the identity provider");
+    step(
+        "revoke-keys",
+        "Revoke every API key",
+        &format!(
+            "{idp} owns this account through SCIM, so the platform refuses to remove it here. Its API keys are not {idp}'s: each is revoked here, one by one. Then remove the account in {idp}."
+        ),
+        Action::RevokeKeys {
+            known: keys.to_vec(),
+        },
+    )
+}
+
 impl Step {
     /// The calls this step will make, as far as they are known before it runs (the dry run).
     pub fn preview(&self, plan: &Plan) -> Vec<Request> {
@@ -403,6 +455,12 @@ impl Step {
                 Dialect::Td => vec![td::list_users(), td::list_keys(&target.email)],
             },
             Action::Disable { request } => vec![request.clone()],
+            Action::RevokeKeys { known } if plan.dialect == Dialect::Td => {
+                let mut calls = vec![td::list_keys(&target.email)];
+                calls.extend(known.iter().map(|key| td::remove_key(&target.email, key)));
+                calls.push(td::list_keys(&target.email));
+                calls
+            }
             Action::RevokeKeys { known } => {
                 let mut calls = vec![adoc::list_keys(&target.id, 0, adoc::KEYS_PAGE)];
                 calls.extend(known.iter().map(|key| adoc::delete_key(key)));
@@ -451,7 +509,8 @@ pub fn check_calls(check: &CheckKind, target: &Target) -> Vec<Request> {
         CheckKind::NoPermissions => vec![adoc::permissions(&target.id)],
         CheckKind::NoPipelines => vec![adoc::pipelines_owned_by(&target.email)],
         CheckKind::UserRemoved => vec![td::list_users()],
-        CheckKind::KeysReassigned { to, .. } => vec![td::list_keys(to)],
+        // The user list names the new owner's role, which the reassigned keys now carry.
+        CheckKind::KeysReassigned { to, .. } => vec![td::list_keys(to), td::list_users()],
     }
 }
 

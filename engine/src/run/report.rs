@@ -1,9 +1,11 @@
 //! The report a run ends with: who, whom, when, every call made, what was verified, and the
 //! snapshot, as JSON to file and as a CSV timeline.
 
-use super::journal::{CallOutcome, Check, Journal, StepStatus};
+use super::journal::{CallOutcome, Journal, StepStatus};
+use super::verdict::{FactState, Verdict};
 use crate::snapshot::csv;
 use crate::time::rfc3339;
+use crate::words;
 use serde_json::{Value, json};
 
 /// Counts for one step, e.g. "200/200 keys revoked".
@@ -99,62 +101,40 @@ impl Progress {
         }
         if self.keys_attempted > 0 {
             parts.push(format!(
-                "{}/{} keys revoked",
-                self.keys_revoked, self.keys_attempted
+                "{}/{} revoked",
+                self.keys_revoked,
+                words::count(self.keys_attempted, "key")
             ));
         }
         if self.groups_removed > 0 {
-            parts.push(format!("{} groups removed", self.groups_removed));
+            parts.push(format!(
+                "{} removed",
+                words::count(self.groups_removed, "group")
+            ));
         }
         if self.pipelines_moved > 0 {
-            parts.push(format!("{} pipelines moved", self.pipelines_moved));
+            parts.push(format!(
+                "{} moved",
+                words::count(self.pipelines_moved, "pipeline")
+            ));
         }
         if self.users_removed > 0 {
             parts.push("user removed".to_string());
         }
         if self.checks > 0 {
             parts.push(format!(
-                "{}/{} checks passed",
-                self.checks_passed, self.checks
+                "{}/{} passed",
+                self.checks_passed,
+                words::count(self.checks, "check")
             ));
         }
         parts.join(", ")
     }
 }
 
-/// The run's verdict in one sentence, from the latest evidence for each fact checked. A run
-/// can verify more than once (the wizard checks access, then that the pipelines moved; TD checks
-/// again after a minute): a later reading of a fact supersedes an earlier one, and a fact read
-/// only earlier still counts.
-pub fn verdict(journal: &Journal) -> Option<(bool, String)> {
-    let mut latest: Vec<&Check> = Vec::new();
-    for check in journal.verifications.iter().flat_map(|v| &v.checks) {
-        match latest.iter_mut().find(|seen| seen.kind == check.kind) {
-            Some(seen) => *seen = check,
-            None => latest.push(check),
-        }
-    }
-    if latest.is_empty() {
-        return None;
-    }
-    let failed: Vec<&str> = latest
-        .iter()
-        .filter(|c| !c.passed)
-        .map(|c| c.label.as_str())
-        .collect();
-    Some(if failed.is_empty() {
-        let count = latest.len();
-        (
-            true,
-            if count == 1 {
-                "The check passed.".to_string()
-            } else {
-                format!("All {count} checks passed.")
-            },
-        )
-    } else {
-        (false, format!("Failed: {}.", failed.join("; ")))
-    })
+/// The run's verdict: see [`super::verdict`].
+pub fn verdict(journal: &Journal) -> Verdict {
+    super::verdict::verdict(journal)
 }
 
 pub fn to_json(journal: &Journal) -> Value {
@@ -202,7 +182,7 @@ pub fn to_json(journal: &Journal) -> Value {
         .iter()
         .map(|v| json!({ "at": rfc3339(v.at_ms), "passed": v.passed(), "checks": v.checks }))
         .collect();
-    let (passed, summary) = verdict(journal).unwrap_or((false, "Not verified yet.".into()));
+    let verdict = verdict(journal);
     json!({
         "offboardReport": 1,
         "id": journal.id,
@@ -214,7 +194,13 @@ pub fn to_json(journal: &Journal) -> Value {
         "notifiedAt": journal.notified_at_ms.map(rfc3339),
         "startedAt": rfc3339(journal.created_at_ms),
         "finishedAt": journal.steps.iter().filter_map(|s| s.finished_at_ms).reduce(f64::max).map(rfc3339),
-        "verdict": { "passed": passed, "summary": summary },
+        "verdict": {
+            "passed": verdict.passed(),
+            "outcome": verdict.outcome,
+            "headline": verdict.headline,
+            "summary": verdict.summary,
+            "facts": verdict.facts,
+        },
         "steps": steps,
         "calls": calls,
         "verifications": verifications,
@@ -270,6 +256,37 @@ pub fn to_csv(journal: &Journal) -> String {
             ]);
         }
     }
+    // The verdict closes the timeline, one row per fact, so the CSV alone tells what is left.
+    let verdict = verdict(journal);
+    for fact in &verdict.facts {
+        let state = match fact.state {
+            FactState::Holds => "holds".to_string(),
+            FactState::Left => format!("left: {}", fact.to_do.as_deref().unwrap_or_default()),
+            FactState::NotChecked => {
+                format!("not checked: {}", fact.to_do.as_deref().unwrap_or_default())
+            }
+        };
+        rows.push(vec![
+            String::new(),
+            "verdict".to_string(),
+            String::new(),
+            fact.label.clone(),
+            String::new(),
+            String::new(),
+            String::new(),
+            state,
+        ]);
+    }
+    rows.push(vec![
+        String::new(),
+        "verdict".to_string(),
+        String::new(),
+        verdict.headline.clone(),
+        String::new(),
+        String::new(),
+        String::new(),
+        verdict.summary.clone(),
+    ]);
     csv(&rows)
 }
 

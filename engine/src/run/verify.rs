@@ -7,6 +7,7 @@ use super::plan::{CheckKind, check_calls};
 use crate::dialect::{adoc, td};
 use crate::error::ApiError;
 use crate::http::{Clock, Request, Transport};
+use crate::words;
 use serde_json::Value;
 
 /// Runs `checks` as part of `step`: their reads go out together (a read shared by two checks is
@@ -19,14 +20,13 @@ pub async fn run_checks<T: Transport, C: Clock>(
     let target = runner.journal().borrow().plan.target.clone();
     let mut reads: Vec<(CheckKind, Request)> = Vec::new();
     for check in checks {
-        let Some(request) = check_calls(check, &target).into_iter().next() else {
-            continue;
-        };
-        if !reads
-            .iter()
-            .any(|(_, known)| known.line() == request.line())
-        {
-            reads.push((check.clone(), request));
+        for request in check_calls(check, &target) {
+            if !reads
+                .iter()
+                .any(|(_, known)| known.line() == request.line())
+            {
+                reads.push((check.clone(), request));
+            }
         }
     }
     // A few reads at most: a list, searched by line, is all the lookup needs.
@@ -41,10 +41,28 @@ pub async fn run_checks<T: Transport, C: Clock>(
         .filter_map(|check| {
             let line = check_calls(check, &target).into_iter().next()?.line();
             let (_, answer) = answers.iter().find(|(read, _)| *read == line)?;
-            let (passed, evidence) = match answer {
+            let (passed, mut evidence) = match answer {
                 Ok(value) => judge(check, value, &target.email),
                 Err(error) => (false, format!("could not read: {}", error.plain_words())),
             };
+            if let CheckKind::KeysReassigned { to, .. } = check {
+                // Reassigned keys carry their new owner's role: say which, from the user list.
+                let users = td::list_users().line();
+                let role = answers
+                    .iter()
+                    .find(|(read, _)| *read == users)
+                    .and_then(|(_, answer)| answer.as_ref().ok())
+                    .and_then(|value| td::parse_users(value).ok())
+                    .and_then(|users| {
+                        users
+                            .into_iter()
+                            .find(|user| user.email.eq_ignore_ascii_case(to))
+                    })
+                    .and_then(|user| user.account_role);
+                if let Some(role) = role {
+                    evidence.push_str(&format!(", with the {role} role"));
+                }
+            }
             Some(Check {
                 kind: check.clone(),
                 label: check.label(),
@@ -162,7 +180,11 @@ pub fn judge(check: &CheckKind, value: &Value, email: &str) -> (bool, String) {
                     .filter(|key| !listed.iter().any(|l| &l.id == *key))
                     .collect();
                 let evidence = if missing.is_empty() {
-                    format!("all {} key(s) listed under {to}", keys.len())
+                    format!(
+                        "{} listed under {to}: {}",
+                        words::count(keys.len(), "key"),
+                        keys.join(", ")
+                    )
                 } else {
                     format!(
                         "not listed under {to}: {}",
@@ -182,12 +204,20 @@ pub fn judge(check: &CheckKind, value: &Value, email: &str) -> (bool, String) {
 
 fn count_is_zero(items: Result<Vec<String>, ApiError>, noun: &str) -> (bool, String) {
     match items {
-        Ok(items) if items.is_empty() => (true, format!("0 {noun}s")),
+        Ok(items) if items.is_empty() => (true, words::count(0, noun)),
         Ok(items) => {
             let shown: Vec<&str> = items.iter().take(5).map(String::as_str).collect();
+            let more = match items.len() - shown.len() {
+                0 => String::new(),
+                n => format!(" and {n} more"),
+            };
             (
                 false,
-                format!("{} {noun}(s): {}", items.len(), shown.join(", ")),
+                format!(
+                    "{}: {}{more}",
+                    words::count(items.len(), noun),
+                    shown.join(", ")
+                ),
             )
         }
         Err(error) => (false, error.to_string()),

@@ -32,6 +32,11 @@ pub struct User {
     administrator: bool,
     created_at: String,
     updated_at: String,
+    /// Extension (TD's own API has no such field): the account is owned by an identity
+    /// provider through SCIM, so removing it here is refused.
+    scim_managed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    identity_provider: Option<String>,
 }
 
 impl From<UserRow> for User {
@@ -46,6 +51,8 @@ impl From<UserRow> for User {
             administrator: row.account_role.is_administrator(),
             created_at: row.created_on,
             updated_at: row.updated_on,
+            scim_managed: row.scim_managed,
+            identity_provider: row.identity_provider,
         }
     }
 }

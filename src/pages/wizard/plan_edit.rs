@@ -21,32 +21,6 @@ use offboard_engine::run::plan::{self, Action, CheckKind, Departure, Inventory, 
 /// ADOC steps the server refuses for a SCIM-managed user: the identity provider owns them.
 pub const SCIM_OWNED_STEPS: [&str; 2] = ["disable", "remove-groups"];
 
-/// The engine's wizard plan, adapted for a SCIM-managed ADOC user: their enabled state and
-/// groups belong to the identity provider, so the verification checks only what Offboard can
-/// change here (the API keys). The steps the server would refuse are marked skipped when the
-/// journal is created ([`scim_reason`]), not removed, so the runbook's shape stays visible.
-pub fn draw(
-    dialect: Dialect,
-    inventory: &Inventory,
-    departure: &Departure,
-    keys: KeyDisposal,
-) -> Plan {
-    let mut plan = plan::wizard(dialect, inventory, departure, keys);
-    if dialect == Dialect::Adoc && inventory.user.scim_managed {
-        let idp = identity_provider(&plan.target);
-        for step in &mut plan.steps {
-            if let Action::Verify { checks } = &mut step.action {
-                checks.retain(|check| *check == CheckKind::NoKeys);
-                step.why = format!(
-                    "Reads the API keys back and checks none is left. The account's enabled state \
-                     and groups belong to {idp}: check them there."
-                );
-            }
-        }
-    }
-    plan
-}
-
 /// The identity provider's name, as the server names it in its refusals.
 pub fn identity_provider(target: &Target) -> String {
     target
@@ -72,7 +46,7 @@ pub fn redraw(
     departure: &Departure,
     keys: KeyDisposal,
 ) -> bool {
-    let fresh = draw(journal.plan.dialect, inventory, departure, keys);
+    let fresh = plan::wizard(journal.plan.dialect, inventory, departure, keys);
     let mut changed = false;
     for (index, new) in fresh.steps.into_iter().enumerate() {
         let open = matches!(
@@ -232,7 +206,7 @@ mod tests {
             user: user_123(),
             ..Inventory::default()
         };
-        let plan = draw(Dialect::Adoc, &inventory, &defaults(), KeyDisposal::Delete);
+        let plan = plan::wizard(Dialect::Adoc, &inventory, &defaults(), KeyDisposal::Delete);
         Journal::new(plan, "o".into(), "e".into(), 0.0)
     }
 
@@ -302,7 +276,9 @@ mod tests {
     }
 
     #[test]
-    fn scim_users_are_verified_on_their_keys_only() {
+    fn scim_users_are_verified_on_every_fact_not_their_keys_alone() {
+        // Checking only the keys once let a SCIM user's report say "verified" while the account
+        // was enabled with a group and three permissions.
         let user = User {
             scim_managed: true,
             identity_provider: Some("Okta".into()),
@@ -312,15 +288,19 @@ mod tests {
             user,
             ..Inventory::default()
         };
-        let plan = draw(Dialect::Adoc, &inventory, &defaults(), KeyDisposal::Delete);
+        let plan = plan::wizard(Dialect::Adoc, &inventory, &defaults(), KeyDisposal::Delete);
         let verify = &plan.steps[step_index(&plan, "verify").unwrap()];
-        assert_eq!(
-            verify.action,
-            Action::Verify {
-                checks: vec![CheckKind::NoKeys]
-            }
-        );
-        assert!(verify.why.contains("Okta"));
+        let Action::Verify { checks } = &verify.action else {
+            panic!("verify step");
+        };
+        for fact in [
+            CheckKind::Disabled,
+            CheckKind::NoKeys,
+            CheckKind::NoGroups,
+            CheckKind::NoPermissions,
+        ] {
+            assert!(checks.contains(&fact), "{fact:?}");
+        }
         assert!(scim_reason(&plan.target).contains("managed by Okta through SCIM"));
     }
 
@@ -331,7 +311,7 @@ mod tests {
             ..Inventory::default()
         };
         let reassign = KeyDisposal::Reassign(Some("owner@company.com".into()));
-        let plan = draw(Dialect::Td, &inventory, &defaults(), reassign.clone());
+        let plan = plan::wizard(Dialect::Td, &inventory, &defaults(), reassign.clone());
         assert_eq!(disposal_of(&plan), reassign);
     }
 }

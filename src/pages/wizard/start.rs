@@ -10,7 +10,7 @@ use offboard_engine::dialect::td::KeyDisposal;
 use offboard_engine::model::{Dialect, User};
 use offboard_engine::policy::{AccountRole, Party, Refusal, may_take_access};
 use offboard_engine::run::journal::Journal;
-use offboard_engine::run::plan::{Departure, Inventory};
+use offboard_engine::run::plan::{self, Departure, Inventory};
 
 /// Why the connected person may not offboard this one, if they may not: the rule the server
 /// enforces, shown before anything is tried. When the platform does not say who is connected,
@@ -44,7 +44,7 @@ pub fn new_journal(user: &User, connection: &Connection) -> Journal {
         handed_off_to: String::new(),
     };
     // TD: deleting the keys is Treasure Data's recommendation, so it is the default here.
-    let plan = plan_edit::draw(dialect, &inventory, &departure, KeyDisposal::Delete);
+    let plan = plan::wizard(dialect, &inventory, &departure, KeyDisposal::Delete);
     let now = js_sys::Date::now();
     let mut journal = Journal::new(
         plan,
