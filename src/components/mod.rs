@@ -4,4 +4,5 @@ pub mod call_list;
 pub mod error_notice;
 pub mod report_actions;
 pub mod request_preview;
+pub mod verdict;
 pub mod verification;

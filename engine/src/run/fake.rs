@@ -250,6 +250,20 @@ impl Fake {
                     None => reply(404, json!({"message": "no such user"})),
                 }
             }
+            (Method::Post, ["v3", "user", "apikey", "remove", email]) => {
+                let key = request
+                    .body_text()
+                    .strip_prefix("apikey=")
+                    .unwrap_or_default()
+                    .replace("%2F", "/");
+                match (user_by_email(&state, email), state.keys.get(&key).cloned()) {
+                    (Some(id), Some(owner)) if owner == id => {
+                        state.keys.remove(&key);
+                        reply(200, json!({}))
+                    }
+                    _ => reply(404, json!({"message": "no such key"})),
+                }
+            }
             (Method::Post, ["v3", "user", "remove", email]) => match user_by_email(&state, email) {
                 Some(id) => {
                     state.users.remove(&id);

@@ -674,3 +674,40 @@ fn a_finished_journal_and_a_user_read_back_unchanged() {
     value.as_object_mut().unwrap().remove("email");
     assert!(serde_json::from_value::<User>(value).is_err());
 }
+
+#[test]
+fn a_refused_td_removal_revokes_every_key_one_by_one_and_is_not_verified() {
+    // A SCIM-managed TD user the platform does not flag: `POST /v3/user/remove` answers 403.
+    let fake = Fake::runbook();
+    fake.faults
+        .borrow_mut()
+        .push(("/v3/user/remove/".into(), 403, 1));
+    let plan = plan::emergency(Dialect::Td, &inventory(), "2024-12-05");
+    let journal = RefCell::new(Journal::new(plan, "Olivia".into(), "http://x".into(), 0.0));
+    run_all(&fake, &journal);
+    assert!(fake.state.borrow().keys.is_empty(), "every key revoked");
+    let received = fake.received.borrow().join("\n");
+    assert!(
+        received.contains("POST /v3/user/apikey/remove/first.last@company.com apikey=AK-abc123"),
+        "{received}"
+    );
+    let journal = journal.into_inner();
+    let StepStatus::Failed { summary } = &journal.steps[0].status else {
+        panic!("{:?}", journal.steps[0].status);
+    };
+    assert!(summary.contains("refused to remove the user"), "{summary}");
+    assert!(
+        summary.contains("Every API key was revoked instead"),
+        "{summary}"
+    );
+    // The verification read every fact: the keys are gone, the user is still listed.
+    assert_eq!(journal.steps[1].status, StepStatus::Done);
+    let verdict = report::verdict(&journal);
+    assert!(!verdict.passed(), "{verdict:?}");
+    let left: Vec<&str> = verdict.open_facts().map(|f| f.label.as_str()).collect();
+    assert_eq!(left, ["User removed"]);
+    assert!(
+        !super::verdict::retry_may_help(&journal),
+        "a 403 does not change on retry"
+    );
+}

@@ -18,6 +18,7 @@ use offboard_engine::http::encode_component;
 use offboard_engine::model::Dialect;
 use offboard_engine::run::journal::Journal;
 use offboard_engine::run::plan::{self, Inventory};
+use offboard_engine::words;
 use timeline::Timeline;
 
 #[component]
@@ -112,12 +113,12 @@ fn Confirm(
     let adoc = connection.dialect() == Dialect::Adoc;
     let counts = if adoc {
         format!(
-            "{} API keys · {} groups",
-            inventory.keys.len(),
-            inventory.groups.len()
+            "{} · {}",
+            words::count(inventory.keys.len(), "API key"),
+            words::count(inventory.groups.len(), "group")
         )
     } else {
-        format!("{} API keys", inventory.keys.len())
+        words::count(inventory.keys.len(), "API key")
     };
     let start = {
         let connection = connection.clone();
@@ -137,12 +138,15 @@ fn Confirm(
     };
     let (title, button, steps): (String, &str, Vec<String>) = match (&verdict, connection.dialect())
     {
-        (Guard::ScimManaged { .. }, _) => (
+        (Guard::ScimManaged { identity_provider }, _) => (
             format!("Revoke every API key of {}?", person.name),
             "Revoke keys now",
             vec![
-                format!("Revoke all {} API keys at once", inventory.keys.len()),
-                "Verify none is left".into(),
+                format!(
+                    "Revoke all {}",
+                    words::count(inventory.keys.len(), "API key")
+                ),
+                format!("Verify none is left, and show what is left to do in {identity_provider}"),
             ],
         ),
         (_, Dialect::Adoc) => (
@@ -151,9 +155,9 @@ fn Confirm(
             vec![
                 "Disable the account: every key stops working on its next request".into(),
                 format!(
-                    "Revoke {} API keys and remove {} groups, all at once",
-                    inventory.keys.len(),
-                    inventory.groups.len()
+                    "Revoke {} and remove {}, all at once",
+                    words::count(inventory.keys.len(), "API key"),
+                    words::count(inventory.groups.len(), "group")
                 ),
                 "Verify: disabled, no keys, no groups, no permissions".into(),
             ],
@@ -163,8 +167,8 @@ fn Confirm(
             "Lock out now",
             vec![
                 format!(
-                    "Remove the user and delete their {} API keys (Treasure Data has no disabled state)",
-                    inventory.keys.len()
+                    "Remove the user and delete their {} (Treasure Data has no disabled state)",
+                    words::count(inventory.keys.len(), "API key")
                 ),
                 "Verify the user and their keys are gone".into(),
             ],
@@ -194,7 +198,10 @@ fn Confirm(
                 }.into_any(),
                 Guard::ScimManaged { identity_provider } => view! {
                     <div class="notice notice-warn" role="alert">
-                        <p>{format!("{} is managed by {identity_provider} through SCIM: disable the account and remove its groups in {identity_provider}. Offboard can revoke the API keys here, because keys are not managed by {identity_provider}.", person.email)}</p>
+                        <p>{match adoc {
+                            true => format!("{} is managed by {identity_provider} through SCIM: disable the account and remove its groups in {identity_provider}. Offboard can revoke the API keys here, because keys are not managed by {identity_provider}.", person.email),
+                            false => format!("{} is managed by {identity_provider} through SCIM: the platform refuses to remove the account, so remove it in {identity_provider}. Offboard can revoke the API keys here, one by one, because keys are not managed by {identity_provider}.", person.email),
+                        }}</p>
                     </div>
                     <WhatHappens steps=steps.clone() />
                     <button type="button" class="danger big" on:click=start.clone()>{button}</button>

@@ -4,6 +4,7 @@
 use crate::api::now_ms;
 use crate::components::call_list::CallList;
 use crate::components::report_actions::ReportActions;
+use crate::components::verdict::OpenFacts;
 use crate::components::verification::VerificationView;
 use crate::format::milliseconds;
 use crate::runs::RunHandle;
@@ -12,6 +13,7 @@ use leptos::prelude::*;
 use offboard_engine::run::journal::{Journal, StepStatus};
 use offboard_engine::run::plan::Inventory;
 use offboard_engine::run::report;
+use offboard_engine::run::verdict::{Outcome, retry_may_help};
 use offboard_engine::time::rfc3339;
 
 #[component]
@@ -34,40 +36,39 @@ pub fn Timeline(run: RunHandle, connection: Connection, inventory: Inventory) ->
     let retry = move |_| start();
 
     let steps = run.with(|journal| journal.plan.steps.len());
-    let scim = inventory.user.scim_managed;
-    let idp = inventory
-        .user
-        .identity_provider
-        .clone()
-        .unwrap_or_else(|| "the identity provider".into());
 
     let verdict = move || {
         let Some(total) = total_ms.get() else {
             let live = run.with(live_summary);
             return view! { <p class="verdict running" role="status">{format!("Locking out… {live}")}</p> }.into_any();
         };
-        let (passed, summary) = run
-            .with(report::verdict)
-            .unwrap_or((false, "Could not verify.".into()));
+        let (verdict, retry_helps) =
+            run.with(|journal| (report::verdict(journal), retry_may_help(journal)));
         let seconds = milliseconds(total);
-        if passed && scim {
-            let text = format!(
-                "Keys revoked in {seconds}. {summary} Not done here: disabling the account and removing its groups — do that in {idp}."
-            );
-            view! { <p class="verdict partial" role="status" data-total-ms=(total.round() as u64).to_string()>{text}</p> }.into_any()
-        } else if passed {
-            let text = format!("Locked out in {seconds}. {summary}");
-            view! { <p class="verdict pass" role="status" data-total-ms=(total.round() as u64).to_string()>{text}</p> }.into_any()
-        } else {
-            let text = format!("Not fully locked out after {seconds}. {summary}");
+        let total_attr = (total.round() as u64).to_string();
+        let headline = match verdict.outcome {
+            Outcome::Verified => format!("Locked out in {seconds}. {}", verdict.summary),
+            _ => format!(
+                "Not fully locked out after {seconds}. {} {}",
+                verdict.headline, verdict.summary
+            ),
+        };
+        let tone = verdict.tone();
+        // A refusal by rule is not offered a retry that can only be refused again.
+        let retry = (!verdict.passed() && retry_helps).then(|| {
             view! {
-                <div class="verdict fail" role="alert" data-total-ms=(total.round() as u64).to_string()>
-                    <p>{text}</p>
-                    <button type="button" class="danger" on:click=retry>"Retry the rest"</button>
-                </div>
+                <button type="button" class="danger" on:click=retry>"Retry the rest"</button>
             }
-            .into_any()
+        });
+        let role = if verdict.passed() { "status" } else { "alert" };
+        view! {
+            <div class=format!("verdict {tone}") role=role data-total-ms=total_attr>
+                <p>{headline}</p>
+                <OpenFacts verdict=verdict />
+                {retry}
+            </div>
         }
+        .into_any()
     };
     let evidence = move || {
         total_ms.get()?;

@@ -14,9 +14,9 @@
 use offboard_engine::dialect::td::KeyDisposal;
 use offboard_engine::http::Body;
 use offboard_engine::json::FromJson;
-use offboard_engine::model::{Dialect, User};
+use offboard_engine::model::User;
 use offboard_engine::run::journal::{Journal, StepStatus};
-use offboard_engine::run::plan::{self, Action, CheckKind, Departure, Inventory, Plan, Target};
+use offboard_engine::run::plan::{self, Action, Departure, Inventory, Plan, Target};
 
 /// ADOC steps the server refuses for a SCIM-managed user: the identity provider owns them.
 pub const SCIM_OWNED_STEPS: [&str; 2] = ["disable", "remove-groups"];
@@ -173,6 +173,8 @@ pub fn step_index(plan: &Plan, id: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use offboard_engine::model::Dialect;
+    use offboard_engine::run::plan::CheckKind;
     use serde_json::json;
     use std::collections::BTreeMap;
 

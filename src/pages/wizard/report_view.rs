@@ -7,6 +7,7 @@ use super::clock::{HOUR_MS, human_duration, millis};
 use super::reverify::CACHE_MS;
 use super::snapshot_view::SnapshotView;
 use crate::components::report_actions::ReportActions;
+use crate::components::verdict::OpenFacts;
 use crate::components::verification::VerificationView;
 use crate::runs::RunHandle;
 use leptos::prelude::*;
@@ -35,7 +36,7 @@ pub fn ReportView(run: RunHandle) -> impl IntoView {
         run.with(|journal| {
         let plan = &journal.plan;
         let target = &plan.target;
-        let (passed, summary) = verdict(journal).unwrap_or((false, "Not verified.".to_string()));
+        let verdict = verdict(journal);
         let finished = journal.steps.iter().filter_map(|s| s.finished_at_ms).reduce(f64::max);
         let timing = match (journal.notified_at_ms, finished) {
             (Some(notified), Some(done)) => {
@@ -132,8 +133,9 @@ pub fn ReportView(run: RunHandle) -> impl IntoView {
         view! {
             <section class="card report" aria-labelledby="report">
                 <h2 id="report" tabindex="-1">"Offboarding report"</h2>
-                <div class=if passed { "notice notice-ok" } else { "notice notice-error" } role="status">
-                    <p><strong>{if passed { "Access removed and verified. " } else { "Not fully verified. " }}</strong>{summary}</p>
+                <div class=format!("notice notice-{}", match verdict.tone() { "pass" => "ok", "partial" => "warn", _ => "error" }) role="status">
+                    <p><strong>{verdict.headline.clone()}</strong>" "{verdict.summary.clone()}</p>
+                    <OpenFacts verdict=verdict.clone() />
                 </div>
                 {second_check_due.map(|due| view! {
                     <p class="notice notice-warn">{format!("A second verification follows automatically at {} UTC, one minute after the removal: streaming ingest may keep working until then. It is added to this report.", clock_time(due))}</p>

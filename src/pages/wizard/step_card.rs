@@ -20,6 +20,7 @@ use offboard_engine::model::Dialect;
 use offboard_engine::run::journal::StepStatus;
 use offboard_engine::run::plan::CheckKind;
 use offboard_engine::run::report::tally;
+use offboard_engine::run::verdict::step_retry_may_help;
 use wasm_bindgen::JsCast;
 
 /// Moves keyboard focus to the element with `id` once the page has rendered the change that
@@ -276,12 +277,19 @@ pub fn StepCard(run: RunHandle, index: usize, connection: Connection) -> impl In
             StepStatus::Done => Some(view! {
                 <p class="step-result ok" role="status">{format!("✓ Done: {changes}.")}</p>
             }.into_any()),
-            StepStatus::Failed { summary } => Some(view! {
-                <div class="notice notice-error" role="alert">
-                    <p><strong>"This step did not finish: "</strong>{summary}</p>
-                    <p>{format!("{changes}. Run it again to finish the job (what is already done is not repeated), or skip it with a reason.")}</p>
-                </div>
-            }.into_any()),
+            StepStatus::Failed { summary } => {
+                let next = if run.with(|journal| step_retry_may_help(journal, index)) {
+                    "Run it again to finish the job (what is already done is not repeated), or skip it with a reason."
+                } else {
+                    "The platform refused this by rule, so running it again would be refused again. Skip it with a reason: the report names what is left and who must act."
+                };
+                Some(view! {
+                    <div class="notice notice-error" role="alert">
+                        <p><strong>"This step did not finish: "</strong>{summary}</p>
+                        <p>{format!("{changes}. {next}")}</p>
+                    </div>
+                }.into_any())
+            }
             StepStatus::Skipped { reason } => Some(view! {
                 <p class="step-result skipped">"Skipped: " <q>{reason}</q></p>
             }.into_any()),
@@ -304,6 +312,12 @@ pub fn StepCard(run: RunHandle, index: usize, connection: Connection) -> impl In
                 });
             }
             if !card.ready {
+                return None;
+            }
+            if matches!(card.status, StepStatus::Failed { .. })
+                && !untrack(|| run.with(|journal| step_retry_may_help(journal, index)))
+            {
+                // A refusal by rule: no "Retry" that can only be refused again.
                 return None;
             }
             let text = match card.status {
