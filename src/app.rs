@@ -4,6 +4,7 @@
 use crate::pages::connect::ConnectPage;
 use crate::pages::directory::{Directory, DirectoryPage};
 use crate::pages::emergency::EmergencyPage;
+use crate::pages::run_report::RunReportPage;
 use crate::pages::user::UserPage;
 use crate::pages::wizard::WizardPage;
 use crate::session::{Session, use_session};
@@ -28,6 +29,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/users/:reference/offboard") view=|| view! { <RequireConnection><WizardPage /></RequireConnection> } />
                     <Route path=path!("/users/:reference") view=|| view! { <RequireConnection><UserPage /></RequireConnection> } />
                     <Route path=path!("/emergency") view=|| view! { <RequireConnection><EmergencyPage /></RequireConnection> } />
+                    <Route path=path!("/runs/:id") view=|| view! { <RequireConnection><RunReportPage /></RequireConnection> } />
                 </Routes>
             </main>
         </Router>

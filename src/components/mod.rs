@@ -1,5 +1,6 @@
 //! Shared widgets.
 
+pub mod already_offboarded;
 pub mod call_list;
 pub mod error_notice;
 pub mod report_actions;

@@ -3,5 +3,6 @@
 pub mod connect;
 pub mod directory;
 pub mod emergency;
+pub mod run_report;
 pub mod user;
 pub mod wizard;

@@ -102,6 +102,17 @@ pub fn discard(id: &str) {
     }
 }
 
+/// The newest finished run (any kind) for this person on this platform: the earlier report a
+/// screen can point to.
+pub fn latest_finished(endpoint: &str, dialect: &str, reference: &str) -> Option<RunEntry> {
+    index().into_iter().find(|entry| {
+        entry.complete
+            && entry.endpoint == endpoint
+            && entry.dialect == dialect
+            && entry.reference == reference
+    })
+}
+
 /// The unfinished run of `kind` for this person on this platform, if one was left behind.
 pub fn unfinished(endpoint: &str, dialect: &str, reference: &str, kind: &str) -> Option<Journal> {
     index()

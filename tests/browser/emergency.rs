@@ -149,8 +149,11 @@ async fn a_scim_user_gets_their_keys_revoked_and_the_rest_is_left_to_okta() {
         .see_role("alert", "is managed by Okta through SCIM")
         .await;
     browser.press("Revoke keys now").await;
-    let verdict = browser.see_role("status", "Keys revoked in").await;
-    assert!(verdict.text().await.unwrap().contains("do that in Okta"));
+    // Keys gone is not "locked out": the verdict names what is left for Okta.
+    let verdict = browser.see_role("alert", "Not fully locked out").await;
+    let text = verdict.text().await.unwrap();
+    assert!(text.contains("Left: Account disabled"), "{text}");
+    assert!(text.contains("Disable this account in Okta"), "{text}");
     browser.screenshot("emergency-scim").await;
 
     let owner = server.owner();

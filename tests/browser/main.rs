@@ -10,4 +10,5 @@ mod connect;
 mod directory;
 mod emergency;
 mod user_page;
+mod verdicts;
 mod wizard;

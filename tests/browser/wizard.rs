@@ -633,7 +633,7 @@ fn screenshots() -> PathBuf {
 }
 
 /// A screenshot with step `index`'s card at the top of the window.
-async fn step_screenshot(browser: &Browser, index: usize, name: &str) {
+pub(crate) async fn step_screenshot(browser: &Browser, index: usize, name: &str) {
     let script = format!(
         "document.getElementById('step-{index}').closest('li').scrollIntoView({{block: 'start'}}); return null;"
     );
@@ -642,7 +642,7 @@ async fn step_screenshot(browser: &Browser, index: usize, name: &str) {
 }
 
 /// A screenshot of the whole page: the window grown to the page's height for one picture.
-async fn full_screenshot(browser: &Browser, name: &str) {
+pub(crate) async fn full_screenshot(browser: &Browser, name: &str) {
     let height = browser
         .client
         .execute("return document.documentElement.scrollHeight;", vec![])
@@ -659,7 +659,7 @@ async fn full_screenshot(browser: &Browser, name: &str) {
 }
 
 /// The card of step `index` (0-based).
-async fn step_card(browser: &Browser, index: usize) -> Element {
+pub(crate) async fn step_card(browser: &Browser, index: usize) -> Element {
     browser
         .client
         .wait()
@@ -699,7 +699,7 @@ async fn tab_to(browser: &Browser, name: &str) -> Element {
 }
 
 /// Waits for the browser to save a file named `prefix…suffix` and returns its text.
-async fn downloaded(browser: &Browser, prefix: &str, suffix: &str) -> String {
+pub(crate) async fn downloaded(browser: &Browser, prefix: &str, suffix: &str) -> String {
     for _ in 0..100 {
         let found: Vec<PathBuf> = std::fs::read_dir(browser.downloads.path())
             .unwrap()

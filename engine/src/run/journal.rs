@@ -244,6 +244,7 @@ fn kind_word(plan: &Plan) -> &'static str {
     match plan.kind {
         super::plan::RunKind::Wizard => "offboarding",
         super::plan::RunKind::Emergency => "emergency",
+        super::plan::RunKind::Verification => "verification",
     }
 }
 

@@ -57,6 +57,8 @@ pub struct Inventory {
 pub enum RunKind {
     Wizard,
     Emergency,
+    /// Reading back a person offboarded earlier: no change, only evidence.
+    Verification,
 }
 
 /// A verification: one fact that must hold once access is gone.
@@ -438,6 +440,39 @@ fn scim_td_revoke(target: &Target, keys: &[String]) -> Step {
     )
 }
 
+/// Whether the person looks offboarded already: an ADOC account disabled with no API key left
+/// (Treasure Data has no disabled state: a removed user is simply not found). Such a person is
+/// offered a fresh verification rather than a second offboarding.
+pub fn looks_offboarded(dialect: Dialect, inventory: &Inventory) -> bool {
+    dialect == Dialect::Adoc && inventory.user.enabled == Some(false) && inventory.keys.is_empty()
+}
+
+/// Reads every fact of access back, changing nothing: the check for a person offboarded earlier.
+pub fn verification(dialect: Dialect, inventory: &Inventory) -> Plan {
+    let target = Target::new(&inventory.user, dialect);
+    // The facts of access (as the lockout proves them); ownership is the wizard's hand-over.
+    let checks = match dialect {
+        Dialect::Adoc => vec![
+            CheckKind::Disabled,
+            CheckKind::NoKeys,
+            CheckKind::NoGroups,
+            CheckKind::NoPermissions,
+        ],
+        Dialect::Td => vec![CheckKind::UserRemoved, CheckKind::NoKeys],
+    };
+    Plan {
+        kind: RunKind::Verification,
+        dialect,
+        target,
+        steps: vec![step(
+            "verify",
+            "Verify access removed",
+            "Reads the account back and checks each fact again; nothing is changed. Each check shows the answer it read.",
+            Action::Verify { checks },
+        )],
+    }
+}
+
 impl Step {
     /// The calls this step will make, as far as they are known before it runs (the dry run).
     pub fn preview(&self, plan: &Plan) -> Vec<Request> {
@@ -537,10 +572,11 @@ impl FromJson for RunKind {
     fn from_json(value: &Value) -> Read<Self> {
         variant(
             value,
-            &[RunKind::Wizard, RunKind::Emergency],
+            &[RunKind::Wizard, RunKind::Emergency, RunKind::Verification],
             |kind| match kind {
                 RunKind::Wizard => "wizard",
                 RunKind::Emergency => "emergency",
+                RunKind::Verification => "verification",
             },
         )
     }

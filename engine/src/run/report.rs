@@ -65,9 +65,11 @@ pub fn progress(journal: &Journal, step: usize) -> Progress {
         if path.starts_with("/admin/api/users/api-keys/")
             || path.starts_with("/v3/user/apikey/remove/")
         {
-            keys.insert(path);
+            // TD names the key in the body (`apikey=…`), ADOC in the path.
+            let key = (path, call.body.as_str());
+            keys.insert(key);
             if done {
-                revoked.insert(path);
+                revoked.insert(key);
             }
         } else if !done {
             continue;

@@ -157,17 +157,22 @@ pub fn verdict(journal: &Journal) -> Verdict {
         } else {
             "Not fully verified.".to_string()
         };
-        let items: Vec<String> = open
-            .iter()
-            .map(|fact| match (&fact.state, &fact.to_do) {
-                (FactState::NotChecked, _) => format!("{} (not checked)", fact.label),
-                (_, _) => format!("{} (does not hold)", fact.label),
-            })
-            .collect();
+        let unchecked = open.len() - left;
+        let mut parts = Vec::new();
+        if left > 0 {
+            parts.push(format!(
+                "{left} of {} {} not hold",
+                words::count(facts.len(), "fact"),
+                if left == 1 { "does" } else { "do" }
+            ));
+        }
+        if unchecked > 0 {
+            parts.push(format!("{} not checked", words::count(unchecked, "fact")));
+        }
         (
             Outcome::AccessLeft,
             headline,
-            format!("Open: {}.", words::and_list(&items)),
+            format!("{}.", parts.join("; ")),
         )
     } else if let Some(heir) = reassigned_to(journal) {
         let evidence = latest
@@ -179,7 +184,13 @@ pub fn verdict(journal: &Journal) -> Verdict {
             Outcome::KeysLiveOn,
             "User removed; their API keys live on.".to_string(),
             format!(
-                "The keys were reassigned to {heir} and keep working with {heir}'s role and permissions, not the departed person's.{evidence} Delete them if they are not needed."
+                "The keys were reassigned to {heir} and keep working with {heir}'s role and permissions, not the departed person's{}.{evidence} Delete them if they are not needed.",
+                journal
+                    .plan
+                    .target
+                    .role
+                    .map(|role| format!(" ({role})"))
+                    .unwrap_or_default()
             ),
         )
     } else {
@@ -553,11 +564,7 @@ mod tests {
             fact(&verdict, "Account disabled").state,
             FactState::NotChecked
         );
-        assert!(
-            verdict.summary.contains("Account disabled (not checked)"),
-            "{}",
-            verdict.summary
-        );
+        assert_eq!(verdict.summary, "3 facts not checked.");
     }
 
     #[test]

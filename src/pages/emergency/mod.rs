@@ -5,10 +5,11 @@ mod guard;
 mod timeline;
 
 use crate::api;
+use crate::components::already_offboarded::AlreadyOffboarded;
 use crate::components::error_notice::ApiErrorNotice;
 use crate::components::request_preview::RequestPreview;
 use crate::format::today;
-use crate::runs::RunHandle;
+use crate::runs::{RunHandle, storage};
 use crate::session::{Connection, use_session};
 use guard::{Guard, guard};
 use leptos::prelude::*;
@@ -79,6 +80,8 @@ fn Lockout(who: String) -> impl IntoView {
         crate::loaded::Loaded::new(move || load(connection.clone(), who.clone()))
     };
     let run = RwSignal::new_local(None::<RunHandle>);
+    // Set when the person chooses to lock out someone who already looks offboarded.
+    let anyway = RwSignal::new(false);
     // The run outlives the confirmation that starts it, so its signals belong to this page.
     let owner = Owner::current().expect("rendered inside the app");
 
@@ -93,6 +96,30 @@ fn Lockout(who: String) -> impl IntoView {
             None => {
                 let owner = owner.clone();
                 let start = move |journal| run.set(Some(owner.with(|| RunHandle::new(journal))));
+                if plan::looks_offboarded(connection.dialect(), &found) && !anyway.get() {
+                    let verify = {
+                        let (connection, found) = (connection.clone(), found.clone());
+                        Callback::new(move |()| {
+                            let plan = plan::verification(connection.dialect(), &found);
+                            start(Journal::new(
+                                plan,
+                                crate::session::operator(&connection),
+                                connection.base_url.clone(),
+                                js_sys::Date::now(),
+                            ));
+                        })
+                    };
+                    let earlier = storage::latest_finished(
+                        &connection.base_url,
+                        connection.dialect().as_str(),
+                        found.user.reference(connection.dialect()),
+                    );
+                    return view! {
+                        <AlreadyOffboarded user=found.user.clone() earlier=earlier on_verify=verify
+                            anyway=("Lock out anyway", Callback::new(move |()| anyway.set(true))) />
+                    }
+                    .into_any();
+                }
                 view! { <Confirm connection=connection.clone() inventory=found start=start /> }
                     .into_any()
             }

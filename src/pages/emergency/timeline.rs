@@ -11,7 +11,7 @@ use crate::runs::RunHandle;
 use crate::session::Connection;
 use leptos::prelude::*;
 use offboard_engine::run::journal::{Journal, StepStatus};
-use offboard_engine::run::plan::Inventory;
+use offboard_engine::run::plan::{Inventory, RunKind};
 use offboard_engine::run::report;
 use offboard_engine::run::verdict::{Outcome, retry_may_help};
 use offboard_engine::time::rfc3339;
@@ -46,8 +46,15 @@ pub fn Timeline(run: RunHandle, connection: Connection, inventory: Inventory) ->
             run.with(|journal| (report::verdict(journal), retry_may_help(journal)));
         let seconds = milliseconds(total);
         let total_attr = (total.round() as u64).to_string();
-        let headline = match verdict.outcome {
-            Outcome::Verified => format!("Locked out in {seconds}. {}", verdict.summary),
+        let only_verified = run.with(|journal| journal.plan.kind == RunKind::Verification);
+        let headline = match (verdict.outcome, only_verified) {
+            (Outcome::Verified, false) => format!("Locked out in {seconds}. {}", verdict.summary),
+            (Outcome::Verified, true) => {
+                format!(
+                    "Still locked out: verified in {seconds}. {}",
+                    verdict.summary
+                )
+            }
             _ => format!(
                 "Not fully locked out after {seconds}. {} {}",
                 verdict.headline, verdict.summary

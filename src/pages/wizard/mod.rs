@@ -10,7 +10,7 @@ mod clock;
 mod departure_form;
 mod plan_edit;
 mod replacement;
-mod report_view;
+pub(crate) mod report_view;
 mod reverify;
 mod run_view;
 mod skip;
@@ -20,6 +20,7 @@ mod step_card;
 mod td_keys;
 
 use crate::api;
+use crate::components::already_offboarded::AlreadyOffboarded;
 use crate::components::error_notice::ApiErrorNotice;
 use crate::pages::directory::Directory;
 use crate::runs::{RunHandle, storage};
@@ -27,6 +28,8 @@ use crate::session::use_session;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use offboard_engine::http::encode_component;
+use offboard_engine::run::journal::Journal;
+use offboard_engine::run::plan::{self, Inventory};
 use run_view::Wizard;
 use start::{Refused, ResumeOffer, StartCard, refusal};
 
@@ -64,9 +67,23 @@ pub fn WizardPage() -> impl IntoView {
         let reference = reference.clone();
         crate::loaded::Loaded::new(move || {
             let (connection, reference) = (connection.clone(), reference.clone());
-            async move { api::with_platform(&connection, async |p| p.user(&reference).await).await }
+            // The keys too: a disabled account with none left is already offboarded.
+            async move {
+                api::with_platform(&connection, async |p| {
+                    let user = p.user(&reference).await?;
+                    let keys = p.keys(&user).await?;
+                    Ok(Inventory {
+                        keys: keys.into_iter().map(|key| key.id).collect(),
+                        user,
+                        ..Inventory::default()
+                    })
+                })
+                .await
+            }
         })
     };
+    // Set when the person chooses to offboard someone who already looks offboarded.
+    let anyway = RwSignal::new(false);
     let begin = move |journal| {
         let handle = match &owner {
             Some(owner) => owner.with(|| RunHandle::new(journal)),
@@ -111,9 +128,30 @@ pub fn WizardPage() -> impl IntoView {
                     <p><a href=user_link.clone()>"Back to the person"</a></p>
                 }
                 .into_any(),
-                Some(Ok(found)) => match refusal(&connection, &found.id, found.account_role) {
-                    Some(refused) => view! { <Refused refusal=refused name=found.name.clone() back=user_link.clone() /> }.into_any(),
-                    None => view! { <StartCard user=found connection=connection.clone() on_start=begin.clone() /> }.into_any(),
+                Some(Ok(found)) => match refusal(&connection, &found.user.id, found.user.account_role) {
+                    Some(refused) => view! { <Refused refusal=refused name=found.user.name.clone() back=user_link.clone() /> }.into_any(),
+                    None if plan::looks_offboarded(dialect, &found) && !anyway.get() => {
+                        let begin = begin.clone();
+                        let verify = {
+                            let (connection, found) = (connection.clone(), found.clone());
+                            Callback::new(move |()| {
+                                let plan = plan::verification(dialect, &found);
+                                begin(Journal::new(
+                                    plan,
+                                    crate::session::operator(&connection),
+                                    connection.base_url.clone(),
+                                    js_sys::Date::now(),
+                                ));
+                            })
+                        };
+                        let earlier = storage::latest_finished(&connection.base_url, dialect.as_str(), found.user.reference(dialect));
+                        view! {
+                            <AlreadyOffboarded user=found.user heading=true earlier=earlier on_verify=verify
+                                anyway=("Offboard anyway", Callback::new(move |()| anyway.set(true))) />
+                        }
+                        .into_any()
+                    }
+                    None => view! { <StartCard user=found.user connection=connection.clone() on_start=begin.clone() /> }.into_any(),
                 },
             }
         }

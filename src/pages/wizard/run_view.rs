@@ -10,6 +10,7 @@ use crate::runs::RunHandle;
 use crate::session::Connection;
 use leptos::prelude::*;
 use offboard_engine::model::Dialect;
+use offboard_engine::run::plan::RunKind;
 
 #[component]
 pub fn Wizard(run: RunHandle, connection: Connection) -> impl IntoView {
@@ -21,6 +22,8 @@ pub fn Wizard(run: RunHandle, connection: Connection) -> impl IntoView {
         )
     });
     let complete = Memo::new(move |_| run.with(|journal| journal.is_complete()));
+    // A fresh verification of someone offboarded earlier changes nothing: no one-hour clock.
+    let only_verifies = run.with(|journal| journal.plan.kind == RunKind::Verification);
     let scim = (dialect == Dialect::Adoc && target.scim_managed)
         .then(|| plan_edit::identity_provider(&target));
     let subtitle = format!(
@@ -33,12 +36,12 @@ pub fn Wizard(run: RunHandle, connection: Connection) -> impl IntoView {
         <div class="wizard-run">
             <div class="page-head wizard-head">
                 <div>
-                    <h1>{format!("Offboarding {}", target.name)}</h1>
+                    <h1>{format!("{} {}", if only_verifies { "Verifying" } else { "Offboarding" }, target.name)}</h1>
                     <p class="subtitle">{subtitle}</p>
                 </div>
             </div>
             <div class="no-print">
-                <Clock run=run />
+                {(!only_verifies).then(|| view! { <Clock run=run /> })}
                 {scim.map(|idp| view! { <ScimNotice idp=idp /> })}
             </div>
             <ol class=move || if complete.get() { "wizard-steps no-print" } else { "wizard-steps" } aria-label="Steps">
