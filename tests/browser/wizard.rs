@@ -260,7 +260,19 @@ async fn the_adoc_wizard_offboards_user_123_by_the_runbook_and_reports_it() {
         lines[0],
         "time,step,method,path,status,duration_ms,attempts,outcome"
     );
-    assert_eq!(lines.len(), calls.len() + 1);
+    // One row per call, then the verdict: a row per fact (6) and its headline.
+    assert_eq!(lines.len(), calls.len() + 1 + 7);
+    assert!(
+        lines.contains(&",verdict,,Account disabled,,,,holds"),
+        "{csv}"
+    );
+    assert!(
+        lines
+            .last()
+            .unwrap()
+            .contains("Access removed and verified.,,,,All 6 checks passed."),
+        "{csv}"
+    );
     assert!(
         lines
             .iter()
