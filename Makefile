@@ -2,7 +2,7 @@
 # already present, so a fresh machine needs only `make run` and `make test`.
 #
 # The machines reach only package registries (crates.io, npm, Debian), so every tool comes from
-# one of them, pinned: see ../shared/TOOLCHAIN.md for why each pin exists.
+# one of them, pinned; the comment beside each pin says why it exists.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c

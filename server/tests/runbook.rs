@@ -1,4 +1,5 @@
-//! The seed runbooks' calls, exactly as written (`/work/shared/seeds/`), against the demo data.
+//! The vendor runbooks' calls (Acceldata's "Offboard a User", Treasure Data's "Deleting Users"),
+//! exactly as written, against the demo data.
 //! Where a runbook's literal call cannot work (placeholders such as `AK-key1`, the bare pipeline
 //! body), the test pins down the clear answer the server gives instead.
 
