@@ -32,6 +32,21 @@ impl AccountRole {
         }
     }
 
+    /// Owner > admin > restricted: how much a key can do when it belongs to this role.
+    fn rank(self) -> u8 {
+        match self {
+            AccountRole::Owner => 2,
+            AccountRole::Admin => 1,
+            AccountRole::Restricted => 0,
+        }
+    }
+
+    /// Whether a key moving from `self` to `to` gains power: Treasure Data's warning that a
+    /// reassigned key takes its new owner's permissions ("far greater than intended").
+    pub fn escalates_to(self, to: AccountRole) -> bool {
+        to.rank() > self.rank()
+    }
+
     /// Parses the lowercase word used on the wire; `None` for anything else.
     pub fn parse(word: &str) -> Option<Self> {
         match word.trim().to_ascii_lowercase().as_str() {
@@ -112,6 +127,16 @@ mod tests {
 
     fn party(id: &str, role: AccountRole) -> Party<'_> {
         Party { id, role }
+    }
+
+    #[test]
+    fn keys_moved_to_a_stronger_role_escalate() {
+        use AccountRole::*;
+        assert!(Restricted.escalates_to(Admin));
+        assert!(Restricted.escalates_to(Owner));
+        assert!(Admin.escalates_to(Owner));
+        assert!(!Admin.escalates_to(Admin));
+        assert!(!Owner.escalates_to(Restricted));
     }
 
     #[test]

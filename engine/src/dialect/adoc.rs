@@ -59,6 +59,15 @@ pub fn disable_user(user_id: &str, attributes: Option<&BTreeMap<String, Vec<Stri
     )
 }
 
+/// `DELETE /admin/api/users/:userId/remove-user`: the account is gone, with its keys.
+pub fn delete_user(user_id: &str) -> Request {
+    Request::new(
+        Method::Delete,
+        format!("/admin/api/users/{}/remove-user", enc(user_id)),
+        Body::None,
+    )
+}
+
 pub fn list_keys(user_id: &str, page: u64, size: u64) -> Request {
     Request::get(with_query(
         &format!("/admin/api/users/{}/api-keys", enc(user_id)),

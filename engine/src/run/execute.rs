@@ -104,6 +104,13 @@ impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
             Action::Verify { checks } => self.verify(index, &checks).await,
             Action::TransferPipelines { to, .. } => self.transfer_pipelines(index, &to).await,
             Action::RemoveUser { keys } => self.remove_user(index, &keys).await,
+            Action::DeleteUser => {
+                let (id, _) = self.target();
+                self.send_once(index, adoc::delete_user(&id), OnMissing::Done)
+                    .await
+                    .map(drop)
+                    .map_err(summary)
+            }
         };
         let status = match outcome {
             Ok(()) => StepStatus::Done,

@@ -167,6 +167,16 @@ impl Fake {
                     None => reply(404, json!({"message": "no such key"})),
                 }
             }
+            (Method::Delete, ["admin", "api", "users", id, "remove-user"]) => {
+                match state.users.remove(*id) {
+                    Some(_) => {
+                        state.keys.retain(|_, user| user != id);
+                        state.memberships.retain(|(user, _)| user != id);
+                        reply(200, json!({"userId": id, "removed": true}))
+                    }
+                    None => reply(404, json!({"message": "no such user"})),
+                }
+            }
             (Method::Get, ["admin", "api", "users", id, "groups"]) => {
                 let groups: Vec<Value> = state
                     .memberships

@@ -245,6 +245,7 @@ fn kind_word(plan: &Plan) -> &'static str {
         super::plan::RunKind::Wizard => "offboarding",
         super::plan::RunKind::Emergency => "emergency",
         super::plan::RunKind::Verification => "verification",
+        super::plan::RunKind::Deletion => "deletion",
     }
 }
 

@@ -59,6 +59,8 @@ pub enum RunKind {
     Emergency,
     /// Reading back a person offboarded earlier: no change, only evidence.
     Verification,
+    /// The delete-user modal: the account itself is removed.
+    Deletion,
 }
 
 /// A verification: one fact that must hold once access is gone.
@@ -75,6 +77,8 @@ pub enum CheckKind {
     NoPipelines,
     /// TD: the user is no longer listed.
     UserRemoved,
+    /// ADOC: the account is gone (its read answers 404).
+    UserDeleted,
     /// TD: the user's keys are listed under `to` (they were reassigned).
     KeysReassigned {
         to: String,
@@ -92,6 +96,7 @@ impl CheckKind {
             CheckKind::NoPermissions => "No permissions left".into(),
             CheckKind::NoPipelines => "No pipelines still owned".into(),
             CheckKind::UserRemoved => "User removed".into(),
+            CheckKind::UserDeleted => "Account deleted".into(),
             CheckKind::KeysReassigned { to, .. } => format!("API keys now belong to {to}"),
         }
     }
@@ -133,6 +138,8 @@ pub enum Action {
     RemoveUser {
         keys: KeyDisposal,
     },
+    /// ADOC: delete the account (`DELETE …/remove-user`), once its keys and groups are gone.
+    DeleteUser,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -440,6 +447,85 @@ fn scim_td_revoke(target: &Target, keys: &[String]) -> Step {
     )
 }
 
+/// The delete-user modal's run. Treasure Data: remove the user with the chosen key option, then
+/// verify. ADOC: revoke every key and remove every group first (so nothing of theirs outlives a
+/// failed delete), then delete the account, then verify it and its keys are gone. The snapshot
+/// comes first in both: a deleted account cannot be documented afterwards.
+pub fn deletion(dialect: Dialect, inventory: &Inventory, keys: KeyDisposal) -> Plan {
+    let target = Target::new(&inventory.user, dialect);
+    let document = step(
+        "document",
+        "Document current access",
+        "Records what the person could reach, kept with this report: a deleted account cannot be read afterwards.",
+        Action::Document,
+    );
+    let steps = match dialect {
+        Dialect::Td => {
+            let mut checks = vec![CheckKind::UserRemoved, CheckKind::NoKeys];
+            if let KeyDisposal::Reassign(Some(to)) = &keys {
+                checks.push(CheckKind::KeysReassigned {
+                    to: to.clone(),
+                    keys: inventory.keys.clone(),
+                });
+            }
+            vec![
+                document,
+                step(
+                    "remove-user",
+                    "Delete the user",
+                    "POST /v3/user/remove: the account goes, and its API keys are deleted or reassigned as chosen.",
+                    Action::RemoveUser { keys },
+                ),
+                step(
+                    "verify",
+                    "Verify",
+                    "Checks the user is no longer listed and no key of theirs is (reassigned keys under their new owner).",
+                    Action::Verify { checks },
+                ),
+            ]
+        }
+        Dialect::Adoc => vec![
+            document,
+            step(
+                "revoke-keys",
+                "Revoke every API key",
+                "First, so no key outlives the account even if the delete fails.",
+                Action::RevokeKeys {
+                    known: inventory.keys.clone(),
+                },
+            ),
+            step(
+                "remove-groups",
+                "Remove every group membership",
+                "Groups grant roles and permissions: none is left behind.",
+                Action::RemoveGroups {
+                    known: inventory.groups.clone(),
+                },
+            ),
+            step(
+                "delete-user",
+                "Delete the account",
+                "DELETE /admin/api/users/:userId/remove-user.",
+                Action::DeleteUser,
+            ),
+            step(
+                "verify",
+                "Verify",
+                "Reads the account and its keys back: both must be gone.",
+                Action::Verify {
+                    checks: vec![CheckKind::UserDeleted, CheckKind::NoKeys],
+                },
+            ),
+        ],
+    };
+    Plan {
+        kind: RunKind::Deletion,
+        dialect,
+        target,
+        steps,
+    }
+}
+
 /// Whether the person looks offboarded already: an ADOC account disabled with no API key left
 /// (Treasure Data has no disabled state: a removed user is simply not found). Such a person is
 /// offered a fresh verification rather than a second offboarding.
@@ -528,6 +614,7 @@ impl Step {
                 calls
             }
             Action::RemoveUser { keys } => vec![td::remove_user(&target.email, keys)],
+            Action::DeleteUser => vec![adoc::delete_user(&target.id)],
         }
     }
 }
@@ -535,7 +622,9 @@ impl Step {
 /// The read each check makes.
 pub fn check_calls(check: &CheckKind, target: &Target) -> Vec<Request> {
     match check {
-        CheckKind::Disabled | CheckKind::OffboardingRecorded => vec![adoc::get_user(&target.id)],
+        CheckKind::Disabled | CheckKind::OffboardingRecorded | CheckKind::UserDeleted => {
+            vec![adoc::get_user(&target.id)]
+        }
         CheckKind::NoKeys if target.reference == target.email && target.id != target.email => {
             vec![td::list_keys(&target.email)]
         }
@@ -572,11 +661,17 @@ impl FromJson for RunKind {
     fn from_json(value: &Value) -> Read<Self> {
         variant(
             value,
-            &[RunKind::Wizard, RunKind::Emergency, RunKind::Verification],
+            &[
+                RunKind::Wizard,
+                RunKind::Emergency,
+                RunKind::Verification,
+                RunKind::Deletion,
+            ],
             |kind| match kind {
                 RunKind::Wizard => "wizard",
                 RunKind::Emergency => "emergency",
                 RunKind::Verification => "verification",
+                RunKind::Deletion => "deletion",
             },
         )
     }
@@ -593,6 +688,7 @@ impl FromJson for CheckKind {
             "no-permissions" => CheckKind::NoPermissions,
             "no-pipelines" => CheckKind::NoPipelines,
             "user-removed" => CheckKind::UserRemoved,
+            "user-deleted" => CheckKind::UserDeleted,
             "keys-reassigned" => CheckKind::KeysReassigned {
                 to: fields.req("to")?,
                 keys: fields.req("keys")?,
@@ -630,6 +726,7 @@ impl FromJson for Action {
             "remove-user" => Action::RemoveUser {
                 keys: fields.req("keys")?,
             },
+            "delete-user" => Action::DeleteUser,
             _ => return Err("unknown action"),
         })
     }

@@ -712,3 +712,45 @@ fn a_refused_td_removal_revokes_every_key_one_by_one_and_is_not_verified() {
         "a 403 does not change on retry"
     );
 }
+
+#[test]
+fn an_adoc_deletion_revokes_and_removes_first_then_deletes_and_verifies_the_account_gone() {
+    let fake = Fake::runbook();
+    let plan = plan::deletion(Dialect::Adoc, &inventory(), KeyDisposal::Delete);
+    let ids: Vec<&str> = plan.steps.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "document",
+            "revoke-keys",
+            "remove-groups",
+            "delete-user",
+            "verify"
+        ]
+    );
+    let journal = RefCell::new(Journal::new(plan, "Olivia".into(), "http://x".into(), 0.0));
+    run_all(&fake, &journal);
+    let journal = journal.into_inner();
+    assert!(journal.is_complete(), "{:?}", journal.steps);
+    assert!(!fake.state.borrow().users.contains_key("user-123"));
+    let received = fake.received.borrow().join("\n");
+    let delete = received
+        .find("DELETE /admin/api/users/user-123/remove-user")
+        .unwrap();
+    assert!(
+        received
+            .find("PUT /admin/api/users/user-123/remove-groups")
+            .unwrap()
+            < delete
+    );
+    let verdict = report::verdict(&journal);
+    assert!(verdict.passed(), "{verdict:?}");
+    assert_eq!(verdict.summary, "Both checks passed.");
+    let gone = &journal.verifications[0].checks[0];
+    assert_eq!(gone.kind, CheckKind::UserDeleted);
+    assert!(
+        gone.evidence.ends_with("404: no such account"),
+        "{}",
+        gone.evidence
+    );
+}

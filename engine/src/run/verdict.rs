@@ -9,7 +9,7 @@
 //! live on with that user's role, so such a removal is never plain green either.
 
 use super::journal::{CallOutcome, Check, Journal, StepStatus};
-use super::plan::{Action, CheckKind, Plan, Step, Target};
+use super::plan::{Action, CheckKind, Plan, RunKind, Step, Target};
 use crate::dialect::td::KeyDisposal;
 use crate::model::Dialect;
 use crate::words;
@@ -86,6 +86,10 @@ impl Verdict {
 /// verifications and hand-overs add (the offboarding record, pipelines, reassigned keys).
 pub fn required_facts(plan: &Plan) -> Vec<CheckKind> {
     let mut facts = match plan.dialect {
+        // A deleted ADOC account has no state left to read but its absence and its keys'.
+        Dialect::Adoc if plan.kind == RunKind::Deletion => {
+            vec![CheckKind::UserDeleted, CheckKind::NoKeys]
+        }
         Dialect::Adoc => vec![
             CheckKind::Disabled,
             CheckKind::NoKeys,
@@ -237,6 +241,7 @@ fn addresses(step: &Step, fact: &CheckKind) -> bool {
         Action::RemoveUser { .. } => {
             matches!(fact, F::UserRemoved | F::NoKeys | F::KeysReassigned { .. })
         }
+        Action::DeleteUser => matches!(fact, F::UserDeleted | F::NoKeys),
         Action::Document | Action::Verify { .. } => false,
     }
 }
@@ -264,6 +269,7 @@ fn owned_by_identity_provider(fact: &CheckKind) -> bool {
             | CheckKind::NoGroups
             | CheckKind::NoPermissions
             | CheckKind::UserRemoved
+            | CheckKind::UserDeleted
     )
 }
 
@@ -367,7 +373,7 @@ fn idp_action(fact: &CheckKind, dialect: Dialect) -> String {
         CheckKind::OffboardingRecorded => "Record the offboarding on the account".into(),
         CheckKind::NoGroups => "Remove its group memberships".into(),
         CheckKind::NoPermissions => "Remove its groups (its permissions come from them)".into(),
-        CheckKind::UserRemoved => "Remove this account".into(),
+        CheckKind::UserRemoved | CheckKind::UserDeleted => "Remove this account".into(),
         CheckKind::NoKeys => "Revoke its API keys".into(),
         CheckKind::NoPipelines => "Hand its pipelines over to the replacement".into(),
         CheckKind::KeysReassigned { to, .. } => match dialect {

@@ -3,7 +3,7 @@
 
 use super::execute::{OnMissing, Runner};
 use super::journal::{Check, Verification};
-use super::plan::{CheckKind, check_calls};
+use super::plan::{Action, CheckKind, check_calls};
 use crate::dialect::{adoc, td};
 use crate::error::ApiError;
 use crate::http::{Clock, Request, Transport};
@@ -85,18 +85,30 @@ async fn read<T: Transport, C: Clock>(
     check: &CheckKind,
     request: Request,
 ) -> Result<Value, ApiError> {
-    let gone_is_empty = matches!(check, CheckKind::NoKeys) && request.path.starts_with("/v3/");
-    let on_missing = if gone_is_empty {
+    // A removed or deleted user's key list answers 404: no such user, so no keys. And a 404 on
+    // the account is exactly what "deleted" looks like.
+    let deletes = runner
+        .journal()
+        .borrow()
+        .plan
+        .steps
+        .iter()
+        .any(|step| matches!(step.action, Action::DeleteUser));
+    let td = request.path.starts_with("/v3/");
+    let gone_is_empty = matches!(check, CheckKind::NoKeys) && (td || deletes);
+    let gone_is_answer = matches!(check, CheckKind::UserDeleted);
+    let on_missing = if gone_is_empty || gone_is_answer {
         OnMissing::Done
     } else {
         OnMissing::Fail
     };
     let answer = runner.send(step, request, on_missing).await?;
     let value = answer.json()?;
-    Ok(if value.is_null() && gone_is_empty {
-        serde_json::json!({"apikeys": []})
-    } else {
-        value
+    Ok(match (value.is_null(), td) {
+        (true, true) if gone_is_empty => serde_json::json!({"apikeys": []}),
+        (true, false) if gone_is_empty => serde_json::json!({"data": [], "meta": {"total": 0}}),
+        (true, _) if gone_is_answer => serde_json::json!({"gone": true}),
+        _ => value,
     })
 }
 
@@ -112,6 +124,18 @@ pub fn judge(check: &CheckKind, value: &Value, email: &str) -> (bool, String) {
                 ),
             ),
             Err(error) => (false, error.to_string()),
+        },
+        CheckKind::UserDeleted => match value.get("gone") {
+            Some(Value::Bool(true)) => (true, "404: no such account".to_string()),
+            _ => (
+                false,
+                format!(
+                    "the account is still there (\"enabled\": {})",
+                    value
+                        .get("enabled")
+                        .map_or("absent".into(), Value::to_string)
+                ),
+            ),
         },
         CheckKind::OffboardingRecorded => match adoc::parse_user(value) {
             Ok(user) => {
