@@ -3,6 +3,7 @@
 pub mod already_offboarded;
 pub mod call_list;
 pub mod error_notice;
+pub mod modal;
 pub mod report_actions;
 pub mod request_preview;
 pub mod verdict;

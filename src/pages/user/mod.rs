@@ -1,12 +1,14 @@
 //! The user page (`/users/:reference`): a person's whole access on one screen, read with calls
 //! that run in parallel, and the "document current access" snapshot (runbook step 1).
 
+mod delete_user;
 mod sections;
 mod snapshot_panel;
 
 use crate::api;
 use crate::components::error_notice::ApiErrorNotice;
 use crate::session::{Connection, use_session};
+use delete_user::{DeleteUser, Holdings};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use offboard_engine::http::encode_component;
@@ -77,6 +79,27 @@ pub fn UserPage() -> impl IntoView {
             .map(|found| view! { <Details user=found /> })
     };
 
+    // Delete is offered once the person and what they hold are read: the modal restates them.
+    let delete = {
+        let connection = connection.clone();
+        move || {
+            let found = user.get()?.ok()?;
+            let holdings = Holdings {
+                keys: keys.get()?.ok()?,
+                groups: match adoc {
+                    true => groups.get()?.ok()?.into_iter().map(|g| g.id).collect(),
+                    false => Vec::new(),
+                },
+                pipelines: match adoc {
+                    true => pipelines.get().and_then(Result::ok).map_or(0, |p| p.len()),
+                    false => 0,
+                },
+            };
+            Some(
+                view! { <DeleteUser connection=connection.clone() user=found holdings=holdings /> },
+            )
+        }
+    };
     view! {
         <nav class="breadcrumb no-print" aria-label="Breadcrumb"><a href="/users">"Directory"</a>" › "<span>{reference}</span></nav>
         <div class="page-head user-head">
@@ -85,6 +108,7 @@ pub fn UserPage() -> impl IntoView {
                 <a class="button primary" href=move || format!("/users/{}/offboard", offboard_engine::http::encode_component(&reference()))>"Guided offboarding"</a>
                 <button type="button" class="quiet" on:click=move |_| version.update(|v| *v += 1)>"Refresh"</button>
                 <a class="button danger" href=move || format!("/emergency?user={}", encode_component(&reference()))>"Emergency lockout"</a>
+                {delete}
             </div>
         </div>
         <SnapshotPanel connection=connection.clone() user=user keys=keys groups=groups roles=roles

@@ -9,7 +9,7 @@
 mod clock;
 mod departure_form;
 mod plan_edit;
-mod replacement;
+pub(crate) mod replacement;
 pub(crate) mod report_view;
 mod reverify;
 mod run_view;
