@@ -7,6 +7,7 @@
 mod support;
 
 mod connect;
+mod delete_user;
 mod directory;
 mod emergency;
 mod user_page;

@@ -10,6 +10,7 @@
 use crate::components::modal::Modal;
 use crate::components::report_actions::ReportActions;
 use crate::components::verdict::OpenFacts;
+use crate::components::verification::VerificationView;
 use crate::pages::directory::Directory;
 use crate::pages::wizard::replacement::{PersonPicker, Problem, ProblemNotice, check_person};
 use crate::runs::RunHandle;
@@ -426,12 +427,15 @@ fn DeletionProgress(run: RunHandle) -> impl IntoView {
         }
         let verdict = run.with(report::verdict);
         let tone = verdict.tone();
-        let role = if verdict.passed() { "status" } else { "alert" };
+        // Reassigned keys are the outcome that was chosen: said, not alarmed.
+        let role = if tone == "fail" { "alert" } else { "status" };
+        let evidence = run.with(|journal| journal.latest_verification().cloned());
         view! {
             <div class=format!("verdict {tone}") role=role>
                 <p>{format!("{} {}", verdict.headline, verdict.summary)}</p>
                 <OpenFacts verdict=verdict />
             </div>
+            {evidence.map(|verification| view! { <VerificationView verification=verification /> })}
         }
         .into_any()
     };
