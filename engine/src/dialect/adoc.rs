@@ -59,6 +59,27 @@ pub fn disable_user(user_id: &str, attributes: Option<&BTreeMap<String, Vec<Stri
     )
 }
 
+/// `PUT /admin/api/users/:userId/assign-groups` in the runbook's body form.
+pub fn assign_groups(user_id: &str, group_ids: &[String]) -> Request {
+    Request::new(
+        Method::Put,
+        format!("/admin/api/users/{}/assign-groups", enc(user_id)),
+        Body::Json(json!({ "groupIds": group_ids })),
+    )
+}
+
+/// Re-enables the account, with `attributes` (which must keep the ones to keep).
+pub fn enable_user(user_id: &str, attributes: &BTreeMap<String, Vec<String>>) -> Request {
+    Request::new(
+        Method::Put,
+        format!("/admin/api/users/{}", enc(user_id)),
+        Body::Json(json!({
+            "enabled": true,
+            "attributes": lenient::attributes_value(attributes),
+        })),
+    )
+}
+
 /// `DELETE /admin/api/users/:userId/remove-user`: the account is gone, with its keys.
 pub fn delete_user(user_id: &str) -> Request {
     Request::new(

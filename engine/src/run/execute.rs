@@ -104,6 +104,18 @@ impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
             Action::Verify { checks } => self.verify(index, &checks).await,
             Action::TransferPipelines { to, .. } => self.transfer_pipelines(index, &to).await,
             Action::RemoveUser { keys } => self.remove_user(index, &keys).await,
+            Action::Reactivate { request } => self
+                .send_once(index, request, OnMissing::Fail)
+                .await
+                .map(drop)
+                .map_err(summary),
+            Action::RestoreGroups { groups } => {
+                let (id, _) = self.target();
+                self.send_once(index, adoc::assign_groups(&id, &groups), OnMissing::Fail)
+                    .await
+                    .map(drop)
+                    .map_err(summary)
+            }
             Action::DeleteUser => {
                 let (id, _) = self.target();
                 self.send_once(index, adoc::delete_user(&id), OnMissing::Done)

@@ -198,6 +198,18 @@ impl Fake {
                     .retain(|(user, group)| !(user == id && ids.contains(group)));
                 reply(200, json!({"userId": id}))
             }
+            (Method::Put, ["admin", "api", "users", id, "assign-groups"]) => {
+                for group in body["groupIds"].as_array().into_iter().flatten() {
+                    let pair = (
+                        id.to_string(),
+                        group.as_str().unwrap_or_default().to_string(),
+                    );
+                    if !state.memberships.contains(&pair) {
+                        state.memberships.push(pair);
+                    }
+                }
+                reply(200, json!({"userId": id}))
+            }
             (Method::Get, ["authz", "api", "v1", "users", "permissions"]) => {
                 let id = param("userId").unwrap_or_default();
                 let has_groups = state.memberships.iter().any(|(user, _)| *user == id);

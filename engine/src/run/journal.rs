@@ -246,6 +246,7 @@ fn kind_word(plan: &Plan) -> &'static str {
         super::plan::RunKind::Emergency => "emergency",
         super::plan::RunKind::Verification => "verification",
         super::plan::RunKind::Deletion => "deletion",
+        super::plan::RunKind::Reactivation => "reactivation",
     }
 }
 

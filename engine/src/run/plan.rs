@@ -61,6 +61,8 @@ pub enum RunKind {
     Verification,
     /// The delete-user modal: the account itself is removed.
     Deletion,
+    /// Bringing back a person who returns (ADOC): the account re-enabled, groups restored.
+    Reactivation,
 }
 
 /// A verification: one fact that must hold once access is gone.
@@ -79,6 +81,12 @@ pub enum CheckKind {
     UserRemoved,
     /// ADOC: the account is gone (its read answers 404).
     UserDeleted,
+    /// ADOC, reactivation: the account is enabled again.
+    Enabled,
+    /// ADOC, reactivation: the account is a member of each of these groups again.
+    GroupsRestored {
+        groups: Vec<String>,
+    },
     /// TD: the user's keys are listed under `to` (they were reassigned).
     KeysReassigned {
         to: String,
@@ -97,6 +105,10 @@ impl CheckKind {
             CheckKind::NoPipelines => "No pipelines still owned".into(),
             CheckKind::UserRemoved => "User removed".into(),
             CheckKind::UserDeleted => "Account deleted".into(),
+            CheckKind::Enabled => "Account enabled".into(),
+            CheckKind::GroupsRestored { groups } => {
+                format!("{} restored", crate::words::count(groups.len(), "group"))
+            }
             CheckKind::KeysReassigned { to, .. } => format!("API keys now belong to {to}"),
         }
     }
@@ -140,6 +152,14 @@ pub enum Action {
     },
     /// ADOC: delete the account (`DELETE …/remove-user`), once its keys and groups are gone.
     DeleteUser,
+    /// ADOC: the exact `PUT` that re-enables the account and records the reactivation.
+    Reactivate {
+        request: Request,
+    },
+    /// ADOC: add the account back to these groups (from an offboarding run's snapshot).
+    RestoreGroups {
+        groups: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -526,6 +546,52 @@ pub fn deletion(dialect: Dialect, inventory: &Inventory, keys: KeyDisposal) -> P
     }
 }
 
+/// Bringing back a person who returns (ADOC, "can reactivate if they return"): re-enable the
+/// account with `status` REACTIVATED, the date and who did it, keeping the offboarding
+/// attributes as history; then, if chosen, restore the groups an offboarding run recorded.
+/// API keys are never restored: they were secrets, and new ones must be issued.
+pub fn reactivation(inventory: &Inventory, date: &str, by: &str, groups: &[String]) -> Plan {
+    let target = Target::new(&inventory.user, Dialect::Adoc);
+    let mut attributes = inventory.user.attributes.clone();
+    attributes.insert("status".into(), vec!["REACTIVATED".into()]);
+    attributes.insert("reactivatedDate".into(), vec![date.into()]);
+    attributes.insert("reactivatedBy".into(), vec![by.into()]);
+    let mut steps = vec![step(
+        "reactivate",
+        "Re-enable the account",
+        "Sets enabled back to true and records the reactivation (status, date, who); the offboarding attributes stay as history.",
+        Action::Reactivate {
+            request: adoc::enable_user(&target.id, &attributes),
+        },
+    )];
+    let mut checks = vec![CheckKind::Enabled];
+    if !groups.is_empty() {
+        steps.push(step(
+            "restore-groups",
+            "Restore group memberships",
+            "Adds the person back to the groups the offboarding recorded, as reviewed.",
+            Action::RestoreGroups {
+                groups: groups.to_vec(),
+            },
+        ));
+        checks.push(CheckKind::GroupsRestored {
+            groups: groups.to_vec(),
+        });
+    }
+    steps.push(step(
+        "verify",
+        "Verify",
+        "Reads the account back: enabled, and a member of each restored group.",
+        Action::Verify { checks },
+    ));
+    Plan {
+        kind: RunKind::Reactivation,
+        dialect: Dialect::Adoc,
+        target,
+        steps,
+    }
+}
+
 /// Whether the person looks offboarded already: an ADOC account disabled with no API key left
 /// (Treasure Data has no disabled state: a removed user is simply not found). Such a person is
 /// offered a fresh verification rather than a second offboarding.
@@ -615,6 +681,8 @@ impl Step {
             }
             Action::RemoveUser { keys } => vec![td::remove_user(&target.email, keys)],
             Action::DeleteUser => vec![adoc::delete_user(&target.id)],
+            Action::Reactivate { request } => vec![request.clone()],
+            Action::RestoreGroups { groups } => vec![adoc::assign_groups(&target.id, groups)],
         }
     }
 }
@@ -622,9 +690,11 @@ impl Step {
 /// The read each check makes.
 pub fn check_calls(check: &CheckKind, target: &Target) -> Vec<Request> {
     match check {
-        CheckKind::Disabled | CheckKind::OffboardingRecorded | CheckKind::UserDeleted => {
-            vec![adoc::get_user(&target.id)]
-        }
+        CheckKind::Disabled
+        | CheckKind::OffboardingRecorded
+        | CheckKind::UserDeleted
+        | CheckKind::Enabled => vec![adoc::get_user(&target.id)],
+        CheckKind::GroupsRestored { .. } => vec![adoc::list_groups(&target.id)],
         CheckKind::NoKeys if target.reference == target.email && target.id != target.email => {
             vec![td::list_keys(&target.email)]
         }
@@ -666,12 +736,14 @@ impl FromJson for RunKind {
                 RunKind::Emergency,
                 RunKind::Verification,
                 RunKind::Deletion,
+                RunKind::Reactivation,
             ],
             |kind| match kind {
                 RunKind::Wizard => "wizard",
                 RunKind::Emergency => "emergency",
                 RunKind::Verification => "verification",
                 RunKind::Deletion => "deletion",
+                RunKind::Reactivation => "reactivation",
             },
         )
     }
@@ -689,6 +761,10 @@ impl FromJson for CheckKind {
             "no-pipelines" => CheckKind::NoPipelines,
             "user-removed" => CheckKind::UserRemoved,
             "user-deleted" => CheckKind::UserDeleted,
+            "enabled" => CheckKind::Enabled,
+            "groups-restored" => CheckKind::GroupsRestored {
+                groups: fields.req("groups")?,
+            },
             "keys-reassigned" => CheckKind::KeysReassigned {
                 to: fields.req("to")?,
                 keys: fields.req("keys")?,
@@ -727,6 +803,12 @@ impl FromJson for Action {
                 keys: fields.req("keys")?,
             },
             "delete-user" => Action::DeleteUser,
+            "reactivate" => Action::Reactivate {
+                request: fields.req("request")?,
+            },
+            "restore-groups" => Action::RestoreGroups {
+                groups: fields.req("groups")?,
+            },
             _ => return Err("unknown action"),
         })
     }

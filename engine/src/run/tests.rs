@@ -754,3 +754,64 @@ fn an_adoc_deletion_revokes_and_removes_first_then_deletes_and_verifies_the_acco
         gone.evidence
     );
 }
+
+#[test]
+fn a_reactivation_re_enables_keeps_the_history_restores_groups_and_never_keys() {
+    let fake = Fake::runbook();
+    // Offboarded first (the runbook wizard), then brought back with the groups it recorded.
+    let journal = RefCell::new(adoc_wizard());
+    run_all(&fake, &journal);
+    let recorded = plan_groups(&journal.borrow());
+    assert_eq!(recorded.len(), 3);
+    let mut returning = user_123();
+    returning.enabled = Some(false);
+    returning
+        .attributes
+        .insert("status".into(), vec!["OFFBOARDED".into()]);
+    returning
+        .attributes
+        .insert("reason".into(), vec!["Voluntary - New Job".into()]);
+    let inventory = Inventory {
+        user: returning,
+        ..Inventory::default()
+    };
+    let plan = plan::reactivation(&inventory, "2025-01-10", "owner@company.com", &recorded);
+    let back = RefCell::new(Journal::new(plan, "Olivia".into(), "http://x".into(), 0.0));
+    run_all(&fake, &back);
+    let back = back.into_inner();
+    let verdict = report::verdict(&back);
+    assert!(verdict.passed(), "{verdict:?}");
+    assert_eq!(verdict.headline, "Reactivated and verified.");
+    let state = fake.state.borrow();
+    let (_, enabled, attributes) = &state.users["user-123"];
+    assert!(*enabled);
+    assert_eq!(attributes["status"], json!(["REACTIVATED"]));
+    assert_eq!(attributes["reactivatedBy"], json!(["owner@company.com"]));
+    assert_eq!(
+        attributes["reason"],
+        json!(["Voluntary - New Job"]),
+        "history kept"
+    );
+    assert_eq!(
+        state
+            .memberships
+            .iter()
+            .filter(|(u, _)| u == "user-123")
+            .count(),
+        3
+    );
+    assert!(
+        !state.keys.values().any(|owner| owner == "user-123"),
+        "keys are never restored"
+    );
+}
+
+/// The groups a wizard run's snapshot recorded.
+fn plan_groups(journal: &Journal) -> Vec<String> {
+    journal.snapshot.as_ref().unwrap()["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["id"].as_str().unwrap().to_string())
+        .collect()
+}

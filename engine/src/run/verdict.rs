@@ -86,6 +86,8 @@ impl Verdict {
 /// verifications and hand-overs add (the offboarding record, pipelines, reassigned keys).
 pub fn required_facts(plan: &Plan) -> Vec<CheckKind> {
     let mut facts = match plan.dialect {
+        // Bringing someone back proves what it restored, not what an offboarding removed.
+        _ if plan.kind == RunKind::Reactivation => Vec::new(),
         // A deleted ADOC account has no state left to read but its absence and its keys'.
         Dialect::Adoc if plan.kind == RunKind::Deletion => {
             vec![CheckKind::UserDeleted, CheckKind::NoKeys]
@@ -156,7 +158,9 @@ pub fn verdict(journal: &Journal) -> Verdict {
         )
     } else if !open.is_empty() {
         let left = open.iter().filter(|f| f.state == FactState::Left).count();
-        let headline = if left > 0 {
+        let headline = if journal.plan.kind == RunKind::Reactivation {
+            "Not fully reactivated.".to_string()
+        } else if left > 0 {
             "Access is left.".to_string()
         } else {
             "Not fully verified.".to_string()
@@ -198,9 +202,13 @@ pub fn verdict(journal: &Journal) -> Verdict {
             ),
         )
     } else {
+        let headline = match journal.plan.kind {
+            RunKind::Reactivation => "Reactivated and verified.",
+            _ => "Access removed and verified.",
+        };
         (
             Outcome::Verified,
-            "Access removed and verified.".to_string(),
+            headline.to_string(),
             words::all_checks_passed(facts.len()),
         )
     };
@@ -242,6 +250,8 @@ fn addresses(step: &Step, fact: &CheckKind) -> bool {
             matches!(fact, F::UserRemoved | F::NoKeys | F::KeysReassigned { .. })
         }
         Action::DeleteUser => matches!(fact, F::UserDeleted | F::NoKeys),
+        Action::Reactivate { .. } => *fact == F::Enabled,
+        Action::RestoreGroups { .. } => matches!(fact, F::GroupsRestored { .. }),
         Action::Document | Action::Verify { .. } => false,
     }
 }
@@ -376,6 +386,8 @@ fn idp_action(fact: &CheckKind, dialect: Dialect) -> String {
         CheckKind::UserRemoved | CheckKind::UserDeleted => "Remove this account".into(),
         CheckKind::NoKeys => "Revoke its API keys".into(),
         CheckKind::NoPipelines => "Hand its pipelines over to the replacement".into(),
+        CheckKind::Enabled => "Enable this account".into(),
+        CheckKind::GroupsRestored { .. } => "Add it back to its groups".into(),
         CheckKind::KeysReassigned { to, .. } => match dialect {
             Dialect::Td => format!("Check the keys are listed under {to}"),
             Dialect::Adoc => format!("Check the keys belong to {to}"),

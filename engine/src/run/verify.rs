@@ -137,6 +137,31 @@ pub fn judge(check: &CheckKind, value: &Value, email: &str) -> (bool, String) {
                 ),
             ),
         },
+        CheckKind::Enabled => match adoc::parse_user(value) {
+            Ok(user) => (
+                user.enabled == Some(true),
+                format!(
+                    "\"enabled\": {}",
+                    user.enabled.map_or("absent".into(), |e| e.to_string())
+                ),
+            ),
+            Err(error) => (false, error.to_string()),
+        },
+        CheckKind::GroupsRestored { groups } => match adoc::parse_groups(value) {
+            Ok(listed) => {
+                let missing: Vec<&str> = groups
+                    .iter()
+                    .filter(|g| !listed.iter().any(|l| &l.id == *g))
+                    .map(String::as_str)
+                    .collect();
+                let evidence = match missing.is_empty() {
+                    true => format!("member of {}", groups.join(", ")),
+                    false => format!("not a member of {}", missing.join(", ")),
+                };
+                (missing.is_empty(), evidence)
+            }
+            Err(error) => (false, error.to_string()),
+        },
         CheckKind::OffboardingRecorded => match adoc::parse_user(value) {
             Ok(user) => {
                 let wanted = ["status", "offboardDate", "reason", "handedOffTo"];
