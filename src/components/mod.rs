@@ -6,5 +6,6 @@ pub mod error_notice;
 pub mod modal;
 pub mod report_actions;
 pub mod request_preview;
+pub mod run_progress;
 pub mod verdict;
 pub mod verification;

@@ -113,6 +113,57 @@ pub fn latest_finished(endpoint: &str, dialect: &str, reference: &str) -> Option
     })
 }
 
+/// The groups the newest offboarding run in this browser recorded for this person, with the
+/// run they come from: the wizard's snapshot (id and name), else the lockout's plan (ids, as
+/// read just before it removed them).
+pub fn recorded_groups(
+    endpoint: &str,
+    dialect: &str,
+    reference: &str,
+) -> Option<(RunEntry, Vec<(String, String)>)> {
+    use offboard_engine::run::plan::Action;
+    index()
+        .into_iter()
+        .filter(|entry| {
+            matches!(entry.kind.as_str(), "wizard" | "emergency")
+                && entry.endpoint == endpoint
+                && entry.dialect == dialect
+                && entry.reference == reference
+        })
+        .find_map(|entry| {
+            let journal = load(&entry.id)?;
+            let from_snapshot: Vec<(String, String)> = journal
+                .snapshot
+                .as_ref()
+                .and_then(|snapshot| snapshot["groups"].as_array().cloned())
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|group| {
+                    let id = group["id"].as_str()?.to_string();
+                    let name = group["name"].as_str().unwrap_or(&id).to_string();
+                    Some((id, name))
+                })
+                .collect();
+            let groups = if from_snapshot.is_empty() {
+                journal
+                    .plan
+                    .steps
+                    .iter()
+                    .find_map(|step| match &step.action {
+                        Action::LockOut { groups, .. } => Some(groups.clone()),
+                        _ => None,
+                    })
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|id| (id.clone(), id))
+                    .collect()
+            } else {
+                from_snapshot
+            };
+            (!groups.is_empty()).then_some((entry, groups))
+        })
+}
+
 /// The unfinished run of `kind` for this person on this platform, if one was left behind.
 pub fn unfinished(endpoint: &str, dialect: &str, reference: &str, kind: &str) -> Option<Journal> {
     index()

@@ -48,6 +48,8 @@ pub struct Progress {
     pub pipelines_moved: usize,
     pub users_removed: usize,
     pub accounts_disabled: usize,
+    pub accounts_enabled: usize,
+    pub groups_restored: usize,
     pub checks_passed: usize,
     pub checks: usize,
 }
@@ -78,10 +80,18 @@ pub fn progress(journal: &Journal, step: usize) -> Progress {
             progress.groups_removed += body["groupIds"].as_array().map_or(0, Vec::len);
         } else if path.starts_with("/torch-pipeline/") {
             progress.pipelines_moved += 1;
-        } else if path.starts_with("/v3/user/remove/") {
+        } else if path.ends_with("/assign-groups") {
+            let body: serde_json::Value = serde_json::from_str(&call.body).unwrap_or_default();
+            progress.groups_restored += body["groupIds"].as_array().map_or(0, Vec::len);
+        } else if path.starts_with("/v3/user/remove/") || path.ends_with("/remove-user") {
             progress.users_removed += 1;
         } else if path.starts_with("/admin/api/users/") {
-            progress.accounts_disabled += 1;
+            let body: serde_json::Value = serde_json::from_str(&call.body).unwrap_or_default();
+            if body["enabled"] == true {
+                progress.accounts_enabled += 1;
+            } else {
+                progress.accounts_disabled += 1;
+            }
         }
     }
     progress.keys_attempted = keys.len();
@@ -100,6 +110,15 @@ impl Progress {
         let mut parts = Vec::new();
         if self.accounts_disabled > 0 {
             parts.push("account disabled".to_string());
+        }
+        if self.accounts_enabled > 0 {
+            parts.push("account enabled".to_string());
+        }
+        if self.groups_restored > 0 {
+            parts.push(format!(
+                "{} restored",
+                words::count(self.groups_restored, "group")
+            ));
         }
         if self.keys_attempted > 0 {
             parts.push(format!(

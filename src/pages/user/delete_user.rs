@@ -8,9 +8,7 @@
 //! role, and then runs the engine's deletion plan: verified, with a report like every run.
 
 use crate::components::modal::Modal;
-use crate::components::report_actions::ReportActions;
-use crate::components::verdict::OpenFacts;
-use crate::components::verification::VerificationView;
+use crate::components::run_progress::RunProgress;
 use crate::pages::directory::Directory;
 use crate::pages::wizard::replacement::{PersonPicker, Problem, ProblemNotice, check_person};
 use crate::runs::RunHandle;
@@ -21,9 +19,8 @@ use offboard_engine::dialect::td::KeyDisposal;
 use offboard_engine::http::encode_component;
 use offboard_engine::model::{ApiKey, Dialect, User};
 use offboard_engine::policy::{AccountRole, Party, may_take_access};
-use offboard_engine::run::journal::{Journal, StepStatus};
+use offboard_engine::run::journal::Journal;
 use offboard_engine::run::plan::{self, Inventory};
-use offboard_engine::run::report;
 use offboard_engine::words;
 
 /// What the person leaving owns, as the user page read it.
@@ -281,7 +278,9 @@ fn DeleteDialog(
 
     let form = move || {
         if let Some(handle) = run.get() {
-            return view! { <DeletionProgress run=handle /> }.into_any();
+            let navigate = use_navigate();
+            let back = Callback::new(move |()| navigate("/users", Default::default()));
+            return view! { <RunProgress run=handle working="Deleting…" finish=("Back to the directory", back) /> }.into_any();
         }
         let (start, start_on_enter, ready, button_text) = (
             start.clone(),
@@ -389,63 +388,5 @@ fn DeleteDialog(
             </dl>
             {form}
         </Modal>
-    }
-}
-
-/// The deletion as it runs, then its verdict and report, and the way back to the directory.
-#[component]
-fn DeletionProgress(run: RunHandle) -> impl IntoView {
-    let navigate = use_navigate();
-    let steps = move || {
-        run.with(|journal| {
-            journal
-                .plan
-                .steps
-                .iter()
-                .zip(&journal.steps)
-                .enumerate()
-                .map(|(index, (step, state))| {
-                    let done = report::progress(journal, index).describe();
-                    let word = match &state.status {
-                        StepStatus::Pending => "waiting".to_string(),
-                        StepStatus::Running => "running".to_string(),
-                        StepStatus::Done => "done".to_string(),
-                        StepStatus::Failed { summary } => format!("incomplete: {summary}"),
-                        StepStatus::Skipped { reason } => format!("skipped: {reason}"),
-                    };
-                    let detail = if done.is_empty() { word } else { format!("{done} — {word}") };
-                    view! { <li><strong>{step.title.clone()}</strong>" "<span class="phase-detail">{detail}</span></li> }
-                })
-                .collect_view()
-        })
-    };
-    let verdict = move || {
-        if run.busy()
-            || !run.with(|journal| journal.is_complete() || !journal.verifications.is_empty())
-        {
-            return view! { <p class="verdict running" role="status">"Deleting…"</p> }.into_any();
-        }
-        let verdict = run.with(report::verdict);
-        let tone = verdict.tone();
-        // Reassigned keys are the outcome that was chosen: said, not alarmed.
-        let role = if tone == "fail" { "alert" } else { "status" };
-        let evidence = run.with(|journal| journal.latest_verification().cloned());
-        view! {
-            <div class=format!("verdict {tone}") role=role>
-                <p>{format!("{} {}", verdict.headline, verdict.summary)}</p>
-                <OpenFacts verdict=verdict />
-            </div>
-            {evidence.map(|verification| view! { <VerificationView verification=verification /> })}
-        }
-        .into_any()
-    };
-    view! {
-        <ol class="phases">{steps}</ol>
-        {verdict}
-        {move || (!run.busy()).then(|| view! { <ReportActions run=run /> })}
-        <div class="actions">
-            <button type="button" class="primary" data-autofocus disabled=move || run.busy()
-                on:click=move |_| navigate("/users", Default::default())>"Back to the directory"</button>
-        </div>
     }
 }

@@ -2,6 +2,7 @@
 //! that run in parallel, and the "document current access" snapshot (runbook step 1).
 
 mod delete_user;
+mod reactivate;
 mod sections;
 mod snapshot_panel;
 
@@ -14,6 +15,7 @@ use leptos_router::hooks::use_params_map;
 use offboard_engine::http::encode_component;
 use offboard_engine::model::{Dialect, User};
 use offboard_engine::platform::Platform;
+use reactivate::Reactivate;
 use sections::{
     Details, Loaded, SectionCard, groups_list, keys_table, permissions_list, pipelines_list,
     roles_list,
@@ -100,6 +102,14 @@ pub fn UserPage() -> impl IntoView {
             )
         }
     };
+    let reactivate = {
+        let connection = connection.clone();
+        move || {
+            let found = user.get()?.ok()?;
+            let reread = Callback::new(move |()| version.update(|v| *v += 1));
+            Some(view! { <Reactivate connection=connection.clone() user=found on_done=reread /> })
+        }
+    };
     view! {
         <nav class="breadcrumb no-print" aria-label="Breadcrumb"><a href="/users">"Directory"</a>" › "<span>{reference}</span></nav>
         <div class="page-head user-head">
@@ -108,6 +118,7 @@ pub fn UserPage() -> impl IntoView {
                 <a class="button primary" href=move || format!("/users/{}/offboard", offboard_engine::http::encode_component(&reference()))>"Guided offboarding"</a>
                 <button type="button" class="quiet" on:click=move |_| version.update(|v| *v += 1)>"Refresh"</button>
                 <a class="button danger" href=move || format!("/emergency?user={}", encode_component(&reference()))>"Emergency lockout"</a>
+                {reactivate}
                 {delete}
             </div>
         </div>
