@@ -302,6 +302,23 @@ async fn adoc_delete_advises_disabling_then_revokes_removes_and_deletes() {
         .await;
     browser.see("404: no such account").await;
     browser.screenshot("delete-modal-adoc-done").await;
+    // The run's report prints on its own, without the page behind the dialog.
+    let pdf = browser
+        .client
+        .print(
+            fantoccini::wd::PrintConfiguration::builder()
+                .size(fantoccini::wd::PrintSize::A4)
+                .build()
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+    let _ = std::fs::write(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/screenshots/delete-report-print.pdf"),
+        pdf,
+    );
     assert_eq!(server.owner().get("/admin/api/users/user-123").await.0, 404);
     let (_, events) = server
         .owner()

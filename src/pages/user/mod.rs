@@ -114,10 +114,11 @@ pub fn UserPage() -> impl IntoView {
         <nav class="breadcrumb no-print" aria-label="Breadcrumb"><a href="/users">"Directory"</a>" › "<span>{reference}</span></nav>
         <div class="page-head user-head">
             {header}
-            <div class="actions no-print">
-                <a class="button primary" href=move || format!("/users/{}/offboard", offboard_engine::http::encode_component(&reference()))>"Guided offboarding"</a>
+            // Not `no-print` as a whole: a dialog opened from here (a run's report) prints.
+            <div class="actions">
+                <a class="button primary no-print" href=move || format!("/users/{}/offboard", offboard_engine::http::encode_component(&reference()))>"Guided offboarding"</a>
                 <button type="button" class="quiet" on:click=move |_| version.update(|v| *v += 1)>"Refresh"</button>
-                <a class="button danger" href=move || format!("/emergency?user={}", encode_component(&reference()))>"Emergency lockout"</a>
+                <a class="button danger no-print" href=move || format!("/emergency?user={}", encode_component(&reference()))>"Emergency lockout"</a>
                 {reactivate}
                 {delete}
             </div>
