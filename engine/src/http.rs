@@ -148,6 +148,19 @@ pub struct Response {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NetworkError {
     pub detail: String,
+    /// The page's own Content-Security-Policy refused to send it (`connect-src`): nothing left
+    /// the browser, and sending it again is refused again, so it is not retried.
+    pub blocked_by_policy: bool,
+}
+
+impl NetworkError {
+    /// A call that went out and got no answer (refused, unreachable, CORS, timeout).
+    pub fn no_answer(detail: impl Into<String>) -> Self {
+        Self {
+            detail: detail.into(),
+            blocked_by_policy: false,
+        }
+    }
 }
 
 /// Sends requests to one platform with the connection's credentials.

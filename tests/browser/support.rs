@@ -29,6 +29,8 @@ pub fn dist_dir() -> PathBuf {
 pub struct Setup {
     pub demo_users: Option<usize>,
     pub chaos: Option<&'static str>,
+    /// Origins the app's CSP lets the page call besides its own (`--connect-src`).
+    pub connect_src: Vec<String>,
 }
 
 /// The reference server on a free port, with demo data in a fresh database.
@@ -47,6 +49,7 @@ impl TestServer {
         config.demo_users = setup.demo_users.unwrap_or(20);
         config.static_dir = Some(dist_dir());
         config.chaos = setup.chaos.map(|spec| spec.parse().expect("chaos spec"));
+        config.connect_src = setup.connect_src;
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("address"));
         // Built here rather than inside the spawned task: only the serving future must be Send.
@@ -425,7 +428,8 @@ fn literal(text: &str) -> String {
     }
 }
 
-async fn free_port() -> u16 {
+/// A port nothing listens on (bound, then released), so connecting to it is refused.
+pub async fn free_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     listener.local_addr().expect("address").port()
 }
