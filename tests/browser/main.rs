@@ -9,5 +9,6 @@ mod support;
 mod connect;
 mod directory;
 mod emergency;
+mod navigation;
 mod user_page;
 mod wizard;

@@ -354,6 +354,31 @@ impl Browser {
             .expect("install console capture");
     }
 
+    /// The focused element's tag (lower case) and text, as `document.activeElement` has them.
+    pub async fn focused(&self) -> (String, String) {
+        let script = "const a = document.activeElement; \
+            return a ? [a.tagName.toLowerCase(), a.textContent.trim()] : ['', ''];";
+        let value = self.client.execute(script, vec![]).await.expect("focus");
+        let part = |i: usize| value[i].as_str().unwrap_or_default().to_string();
+        (part(0), part(1))
+    }
+
+    /// Waits until keyboard focus is on the page's `h1` and returns its text.
+    pub async fn wait_for_heading_focus(&self, text: &str) {
+        let deadline = std::time::Instant::now() + PATIENCE;
+        loop {
+            let (tag, focused) = self.focused().await;
+            if tag == "h1" && focused.contains(text) {
+                return;
+            }
+            if std::time::Instant::now() > deadline {
+                self.screenshot("failure").await;
+                panic!("focus never reached the heading {text:?}; it is on <{tag}> {focused:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     pub async fn body_text(&self) -> String {
         match self.client.find(Locator::Css("body")).await {
             Ok(body) => body.text().await.unwrap_or_default(),

@@ -106,7 +106,7 @@ pub fn WizardPage() -> impl IntoView {
             match user.get() {
                 None => view! { <p class="muted loading" role="status">"Loading the person…"</p> }.into_any(),
                 Some(Err(error)) => view! {
-                    <h1>"Guided offboarding"</h1>
+                    <h1 tabindex="-1">"Guided offboarding"</h1>
                     <ApiErrorNotice error=error />
                     <p><a href=user_link.clone()>"Back to the person"</a></p>
                 }

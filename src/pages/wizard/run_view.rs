@@ -33,7 +33,7 @@ pub fn Wizard(run: RunHandle, connection: Connection) -> impl IntoView {
         <div class="wizard-run">
             <div class="page-head wizard-head">
                 <div>
-                    <h1>{format!("Offboarding {}", target.name)}</h1>
+                    <h1 tabindex="-1">{format!("Offboarding {}", target.name)}</h1>
                     <p class="subtitle">{subtitle}</p>
                 </div>
             </div>
