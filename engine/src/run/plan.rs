@@ -163,6 +163,10 @@ pub struct Departure {
     pub handed_off_to: String,
 }
 
+/// The `handedOffTo` recorded when no one takes over, because the person owns nothing to hand
+/// over (no pipelines).
+pub const NOTHING_HANDED_OVER: &str = "nobody: nothing to hand over";
+
 /// The attribute map that disables with a record of why, keeping every other attribute.
 pub fn offboarding_attributes(
     current: &BTreeMap<String, Vec<String>>,
@@ -199,11 +203,17 @@ pub fn wizard(
     let target = Target::new(&inventory.user, dialect);
     let steps = match dialect {
         Dialect::Adoc => {
+            // No replacement (the person owns nothing to hand over): the account says so in
+            // words rather than with an empty `handedOffTo`.
+            let handed_off_to = match departure.handed_off_to.as_str() {
+                "" => NOTHING_HANDED_OVER,
+                to => to,
+            };
             let attributes = offboarding_attributes(
                 &inventory.user.attributes,
                 &departure.date,
                 &departure.reason,
-                Some(&departure.handed_off_to),
+                Some(handed_off_to),
             );
             vec![
                 step(

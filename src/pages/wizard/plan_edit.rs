@@ -113,6 +113,10 @@ pub fn departure_of(plan: &Plan) -> Departure {
                     if departure.handed_off_to.is_empty() {
                         departure.handed_off_to = attribute("handedOffTo");
                     }
+                    // "Nobody" is what the form left empty.
+                    if departure.handed_off_to == plan::NOTHING_HANDED_OVER {
+                        departure.handed_off_to.clear();
+                    }
                 }
             }
             Action::TransferPipelines { to, .. } if !to.is_empty() => {
@@ -124,11 +128,23 @@ pub fn departure_of(plan: &Plan) -> Departure {
     departure
 }
 
-/// Whether the departure form has been confirmed: a reason and a replacement are in the plan
-/// (the defaults the journal starts with have neither).
+/// Whether the departure form has been confirmed: a reason is in the plan (the defaults the
+/// journal starts with have none, and the form never confirms without one). The replacement is
+/// not part of this test: the form requires one unless there is nothing to hand over
+/// ([`nothing_to_hand_over`]).
 pub fn departure_confirmed(plan: &Plan) -> bool {
-    let departure = departure_of(plan);
-    !departure.reason.trim().is_empty() && !departure.handed_off_to.trim().is_empty()
+    !departure_of(plan).reason.trim().is_empty()
+}
+
+/// Whether step 1 documented that the person owns no pipelines, so nobody has to take anything
+/// over (ADOC; Treasure Data hands nothing over). Not knowing (step 1 skipped, or its pipelines
+/// could not be read) is not "nothing": then a replacement is still asked for.
+pub fn nothing_to_hand_over(journal: &Journal) -> bool {
+    journal.plan.dialect == Dialect::Adoc
+        && journal
+            .snapshot
+            .as_ref()
+            .is_some_and(|snapshot| snapshot["pipelines"].as_array().is_some_and(Vec::is_empty))
 }
 
 /// Who takes over the pipelines, once chosen.
@@ -280,6 +296,35 @@ mod tests {
         );
         let revoke = journal.plan.steps[2].preview(&journal.plan);
         assert_eq!(revoke.len(), 4, "the documented keys are previewed");
+    }
+
+    #[test]
+    fn nothing_to_hand_over_only_when_step_1_read_no_pipelines() {
+        let mut journal = started();
+        assert!(!nothing_to_hand_over(&journal), "not documented yet");
+        journal.snapshot = Some(json!({"pipelines": null, "errors": {"pipelines": "500"}}));
+        assert!(!nothing_to_hand_over(&journal), "could not be read");
+        journal.snapshot = Some(json!({"pipelines": [{"uid": "pl-1"}]}));
+        assert!(!nothing_to_hand_over(&journal));
+        journal.snapshot = Some(json!({"pipelines": []}));
+        assert!(nothing_to_hand_over(&journal));
+
+        // Confirmed without a replacement: the account records that nobody takes over.
+        let departure = Departure {
+            reason: "Retirement".into(),
+            ..defaults()
+        };
+        let inventory = documented(&journal);
+        redraw(&mut journal, &inventory, &departure, KeyDisposal::Delete);
+        assert!(departure_confirmed(&journal.plan));
+        let put = journal.plan.steps[1].preview(&journal.plan)[0].body_text();
+        assert!(put.contains(plan::NOTHING_HANDED_OVER), "{put}");
+        assert_eq!(replacement(&journal.plan), None);
+        assert_eq!(
+            departure_of(&journal.plan),
+            departure,
+            "read back as no one"
+        );
     }
 
     #[test]
