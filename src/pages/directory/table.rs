@@ -93,6 +93,8 @@ pub fn UserTable(
         format!("{}px", (total - last) as f64 * row.get())
     };
     let columns = SortKey::columns(dialect);
+    // The spacers span exactly the columns there are (an extra one would be an empty column).
+    let span = columns.len().to_string();
 
     view! {
         <div class="table-scroll" node_ref=scroller tabindex="0" aria-label="Users"
@@ -108,11 +110,11 @@ pub fn UserTable(
                     </tr>
                 </thead>
                 <tbody>
-                    <tr class="spacer" aria-hidden="true"><td colspan="5" style:height=spacer_above></td></tr>
+                    <tr class="spacer" aria-hidden="true"><td colspan=span.clone() style:height=spacer_above></td></tr>
                     <For each=visible_rows key=|(position, user)| (*position, user.id.clone()) let((position, user))>
                         <UserRow position=position user=user dialect=dialect />
                     </For>
-                    <tr class="spacer" aria-hidden="true"><td colspan="5" style:height=spacer_below></td></tr>
+                    <tr class="spacer" aria-hidden="true"><td colspan=span style:height=spacer_below></td></tr>
                 </tbody>
             </table>
         </div>
