@@ -379,6 +379,22 @@ async fn the_td_wizard_removes_the_user_with_keys_deleted_and_checks_again_a_min
     assert_eq!(json["steps"].as_array().unwrap().len(), 3);
 }
 
+#[tokio::test]
+async fn the_wizard_for_someone_who_does_not_exist_says_so_plainly() {
+    let server = TestServer::start(Setup::default()).await;
+    let browser = Browser::open(&server).await;
+    browser.visit("/users/nobody-here/offboard").await;
+    browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
+    browser.see("Person not found").await;
+    browser
+        .see("There is no user with the id or email “nobody-here”")
+        .await;
+    let page = browser.body_text().await;
+    assert!(!page.contains("Start offboarding"), "{page}");
+    assert!(!page.contains("Not found on the platform"), "{page}");
+    browser.screenshot("wizard-not-found").await;
+}
+
 /// The one-hour target is the ADOC runbook's: a Treasure Data run's clock only counts.
 #[tokio::test]
 async fn the_td_wizard_does_not_claim_the_adoc_runbooks_one_hour_target() {
