@@ -132,6 +132,15 @@ async fn lockout_of_user_heavy_from_a_deep_link_on_a_phone() {
         "the call itself, then labelled figures"
     );
     browser.see("PUT /admin/api/users/user-heavy").await;
+    browser
+        .client
+        .execute(
+            "document.getElementById('evidence-title').scrollIntoView({block: 'start'}); return null;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    browser.screenshot("emergency-phone-evidence").await;
     assert_locked_out(&server, "user-heavy").await;
 }
 
