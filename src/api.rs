@@ -95,7 +95,7 @@ impl FetchTransport {
             Ok(answer) => answer,
             Err(error) => {
                 let mut failure = network(&error);
-                failure.blocked_by_policy = blocked_by_policy(&url, violations_before).await;
+                failure.blocked_origin = blocked_by_policy(&url, violations_before).await;
                 return Err(failure);
             }
         };
@@ -160,7 +160,8 @@ fn watch_policy_violations() {
     record.forget();
 }
 
-/// Whether the call to `url` that just failed was refused by the page's `connect-src`.
+/// The origin of `url` if the call to it that just failed was refused by the page's
+/// `connect-src`.
 ///
 /// Why the event and not a comparison with the policy: the page cannot read its CSP header, and
 /// copying the policy into the page would let the two drift apart. The event is reliable but
@@ -168,15 +169,13 @@ fn watch_policy_violations() {
 /// the rejection), so a failed call to another origin waits briefly for it. A call to the
 /// page's own origin is never blocked (`connect-src` always has `'self'`), so it does not wait,
 /// and a call that did go out (refused, timed out) costs at most this wait once per attempt.
-async fn blocked_by_policy(url: &str, violations_before: usize) -> bool {
+async fn blocked_by_policy(url: &str, violations_before: usize) -> Option<String> {
     const WAITS_MS: [u64; 4] = [0, 20, 50, 100];
     let origin = |address: &str| web_sys::Url::new(address).ok().map(|u| u.origin());
-    let Some(target) = origin(url) else {
-        return false;
-    };
+    let target = origin(url)?;
     let own = web_sys::window().and_then(|w| w.location().origin().ok());
     if own.as_deref() == Some(target.as_str()) {
-        return false;
+        return None;
     }
     for wait in WAITS_MS {
         sleep(wait).await;
@@ -186,10 +185,10 @@ async fn blocked_by_policy(url: &str, violations_before: usize) -> bool {
                 .any(|blocked| origin(blocked).as_deref() == Some(target.as_str()))
         });
         if seen {
-            return true;
+            return Some(target);
         }
     }
-    false
+    None
 }
 
 fn http_method(method: Method) -> gloo_net::http::Method {

@@ -263,7 +263,7 @@ pub(crate) mod tests {
         let client = client(vec![
             Err(NetworkError {
                 detail: "Failed to fetch".into(),
-                blocked_by_policy: true,
+                blocked_origin: Some("https://acme.example".into()),
             }),
             answer(200, "{}"),
         ]);

@@ -11,8 +11,8 @@ pub enum ApiError {
     Unreachable { detail: String },
     /// The console's own Content-Security-Policy (`connect-src`) refused the call before it was
     /// sent: a setting of the server that serves the console, not a fault of the platform.
-    #[error("blocked by this page's Content-Security-Policy (connect-src): {detail}")]
-    BlockedByPolicy { detail: String },
+    #[error("blocked by this page's Content-Security-Policy (connect-src): {origin}: {detail}")]
+    BlockedByPolicy { origin: String, detail: String },
     #[error("401 Unauthorized: {message}")]
     Unauthorized { message: String },
     #[error("403 Forbidden (write-only key): {message}")]
@@ -95,14 +95,12 @@ impl ApiError {
                 address (CORS)."
                     .into()
             }
-            ApiError::BlockedByPolicy { .. } => {
-                "This console is not allowed to call that address: the page's security policy \
-                (Content-Security-Policy, connect-src) only lets it call the addresses it was \
-                set up for, so nothing was sent. Start offboard-server with \
-                --connect-src <the platform's origin> to allow it (the platform must also allow \
-                this console's address: CORS), or serve the console and the API from one host."
-                    .into()
-            }
+            ApiError::BlockedByPolicy { origin, .. } => format!(
+                "This console may not call {origin}: its security policy (CSP connect-src) \
+                allows only the addresses it was set up with, so nothing was sent. Start \
+                offboard-server with --connect-src {origin} (the platform must also allow this \
+                console's address: CORS)."
+            ),
             ApiError::Unauthorized { .. } => {
                 "The platform did not accept these credentials. Check \
                 the key (and secret), and that its user is still enabled."
@@ -135,14 +133,14 @@ impl ApiError {
 
 impl From<NetworkError> for ApiError {
     fn from(error: NetworkError) -> Self {
-        if error.blocked_by_policy {
-            ApiError::BlockedByPolicy {
+        match error.blocked_origin {
+            Some(origin) => ApiError::BlockedByPolicy {
+                origin,
                 detail: error.detail,
-            }
-        } else {
-            ApiError::Unreachable {
+            },
+            None => ApiError::Unreachable {
                 detail: error.detail,
-            }
+            },
         }
     }
 }
@@ -235,14 +233,18 @@ mod tests {
         );
         let blocked = ApiError::from(NetworkError {
             detail: "connect-src".into(),
-            blocked_by_policy: true,
+            blocked_origin: Some("https://acme.example".into()),
         });
         assert!(matches!(blocked, ApiError::BlockedByPolicy { .. }));
         assert!(
             !blocked.is_transient(),
             "the policy refuses every retry too"
         );
-        assert!(blocked.plain_words().contains("--connect-src"));
+        assert!(
+            blocked
+                .plain_words()
+                .contains("Start offboard-server with --connect-src https://acme.example")
+        );
         assert!(
             ApiError::from(NetworkError::no_answer("refused"))
                 .plain_words()

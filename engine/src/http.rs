@@ -148,9 +148,10 @@ pub struct Response {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NetworkError {
     pub detail: String,
-    /// The page's own Content-Security-Policy refused to send it (`connect-src`): nothing left
-    /// the browser, and sending it again is refused again, so it is not retried.
-    pub blocked_by_policy: bool,
+    /// The origin the page's own Content-Security-Policy (`connect-src`) refused to call, if
+    /// that is why: nothing left the browser, and sending it again is refused again, so it is
+    /// not retried.
+    pub blocked_origin: Option<String>,
 }
 
 impl NetworkError {
@@ -158,7 +159,7 @@ impl NetworkError {
     pub fn no_answer(detail: impl Into<String>) -> Self {
         Self {
             detail: detail.into(),
-            blocked_by_policy: false,
+            blocked_origin: None,
         }
     }
 }

@@ -131,7 +131,10 @@ async fn a_closed_port_and_an_origin_outside_connect_src_are_told_apart() {
             .await;
         browser.press("Connect").await;
         let blocked = browser
-            .see_role("alert", "Start offboard-server with --connect-src")
+            .see_role(
+                "alert",
+                "Start offboard-server with --connect-src https://platform.example.com",
+            )
             .await;
         let words = blocked.text().await.unwrap();
         assert!(words.contains("nothing was sent"), "{words}");
