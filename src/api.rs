@@ -1,5 +1,11 @@
 //! The one HTTP client of the app: the engine's [`Transport`] and [`Clock`] over the browser's
 //! `fetch`, `setTimeout`, `performance.now()` and `Math.random()`.
+//!
+//! A `fetch` that gets no answer rejects with the same bare `TypeError` whether the host refused
+//! the connection, CORS hid the answer, or the page's own Content-Security-Policy (`connect-src`,
+//! set by offboard-server and widened with `--connect-src`) refused to send it. Only the last is
+//! a setting of the console rather than a fault of the platform, so it is told apart: see
+//! [`blocked_by_policy`].
 
 use crate::session::{Connection, Credentials};
 use gloo_net::http::{Headers, RequestBuilder};
@@ -8,7 +14,9 @@ use offboard_engine::http::{
     Body, Clock, LocalBoxFuture, Method, NetworkError, Request, Response, Transport, encode_form,
 };
 use offboard_engine::platform::Platform;
+use std::cell::{Cell, RefCell};
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
 
 /// A call that has not answered after this long is abandoned (and retried by the client).
 const TIMEOUT_MS: i32 = 30_000;
@@ -47,9 +55,7 @@ impl FetchTransport {
     }
 
     async fn fetch(&self, request: &Request) -> Result<Response, NetworkError> {
-        let network = |error: &dyn std::fmt::Display| NetworkError {
-            detail: error.to_string(),
-        };
+        let network = |error: &dyn std::fmt::Display| NetworkError::no_answer(error.to_string());
         let abort = web_sys::AbortController::new()
             .map_err(|_| network(&"cannot create AbortController"))?;
         let timer = abort_after(&abort, TIMEOUT_MS);
@@ -67,7 +73,10 @@ impl FetchTransport {
             }
             Credentials::Td { api_key } => headers.set("Authorization", &format!("TD1 {api_key}")),
         }
-        let builder = RequestBuilder::new(&self.url(&request.path))
+        let url = self.url(&request.path);
+        watch_policy_violations();
+        let violations_before = VIOLATIONS.with_borrow(Vec::len);
+        let builder = RequestBuilder::new(&url)
             .method(http_method(request.method))
             .headers(headers)
             .abort_signal(Some(&signal));
@@ -82,7 +91,14 @@ impl FetchTransport {
 
         let answer = built.send().await;
         drop(timer);
-        let answer = answer.map_err(|error| network(&error))?;
+        let answer = match answer {
+            Ok(answer) => answer,
+            Err(error) => {
+                let mut failure = network(&error);
+                failure.blocked_origin = blocked_by_policy(&url, violations_before).await;
+                return Err(failure);
+            }
+        };
         let retry_after_s = answer
             .headers()
             .get("retry-after")
@@ -106,6 +122,73 @@ impl Transport for FetchTransport {
     ) -> LocalBoxFuture<'a, Result<Response, NetworkError>> {
         Box::pin(self.fetch(request))
     }
+}
+
+thread_local! {
+    /// The `blockedURI` of every `connect-src` violation the page has reported, in order.
+    static VIOLATIONS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    static WATCHING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Starts recording the page's `connect-src` violations (once; before the first call, so the
+/// first blocked call is seen). The browser fires `securitypolicyviolation` on the document for
+/// each request its CSP refuses; the event is the only place a page learns that, since the CSP
+/// comes in a response header the page cannot read.
+fn watch_policy_violations() {
+    if WATCHING.replace(true) {
+        return;
+    }
+    let record = Closure::<dyn Fn(web_sys::Event)>::new(|event: web_sys::Event| {
+        let field = |name: &str| {
+            js_sys::Reflect::get(&event, &name.into())
+                .ok()
+                .and_then(|value| value.as_string())
+                .unwrap_or_default()
+        };
+        if field("effectiveDirective") == "connect-src" {
+            let blocked = field("blockedURI");
+            VIOLATIONS.with_borrow_mut(|seen| seen.push(blocked));
+        }
+    });
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        let _ = document.add_event_listener_with_callback(
+            "securitypolicyviolation",
+            record.as_ref().unchecked_ref(),
+        );
+    }
+    // The listener lives as long as the page.
+    record.forget();
+}
+
+/// The origin of `url` if the call to it that just failed was refused by the page's
+/// `connect-src`.
+///
+/// Why the event and not a comparison with the policy: the page cannot read its CSP header, and
+/// copying the policy into the page would let the two drift apart. The event is reliable but
+/// not ordered with the `fetch` rejection (Chromium queues it as a separate task, usually after
+/// the rejection), so a failed call to another origin waits briefly for it. A call to the
+/// page's own origin is never blocked (`connect-src` always has `'self'`), so it does not wait,
+/// and a call that did go out (refused, timed out) costs at most this wait once per attempt.
+async fn blocked_by_policy(url: &str, violations_before: usize) -> Option<String> {
+    const WAITS_MS: [u64; 4] = [0, 20, 50, 100];
+    let origin = |address: &str| web_sys::Url::new(address).ok().map(|u| u.origin());
+    let target = origin(url)?;
+    let own = web_sys::window().and_then(|w| w.location().origin().ok());
+    if own.as_deref() == Some(target.as_str()) {
+        return None;
+    }
+    for wait in WAITS_MS {
+        sleep(wait).await;
+        let seen = VIOLATIONS.with_borrow(|seen| {
+            seen.iter()
+                .skip(violations_before)
+                .any(|blocked| origin(blocked).as_deref() == Some(target.as_str()))
+        });
+        if seen {
+            return Some(target);
+        }
+    }
+    None
 }
 
 fn http_method(method: Method) -> gloo_net::http::Method {

@@ -1,5 +1,6 @@
-//! The router and the layout around every screen: a header naming the connection, and the
-//! guard that sends people without a connection through Connect and back.
+//! The router and the layout around every screen: a header naming the connection, the guard
+//! that sends people without a connection through Connect and back, and keyboard focus moved to
+//! each new screen's heading.
 
 use crate::pages::connect::ConnectPage;
 use crate::pages::directory::{Directory, DirectoryPage};
@@ -12,6 +13,7 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Redirect, Route, Router, Routes};
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::path;
+use wasm_bindgen::JsCast;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -21,6 +23,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <Header />
+            <FocusOnNavigation />
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home />
@@ -40,6 +43,8 @@ pub fn App() -> impl IntoView {
 fn Header() -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
+    // Connect without `?next=`: the guard of the page being left sees the connection go and
+    // would send the person back there after connecting (see `RequireConnection`).
     let sign_out = move |_| {
         session.sign_out();
         navigate("/connect", Default::default());
@@ -87,6 +92,11 @@ pub fn RequireConnection(children: ChildrenFn) -> impl IntoView {
         if session.connection.with(Option::is_some) {
             children().into_any()
         } else {
+            // Signing out clears the connection and navigates to Connect in one event; this
+            // guard re-renders after that navigation. It must not then add `?next=/connect`.
+            if location.pathname.get_untracked() == "/connect" {
+                return ().into_any();
+            }
             // The router's `search` comes without its leading `?`.
             let search = location.search.get_untracked();
             let here = match search.is_empty() {
@@ -99,11 +109,78 @@ pub fn RequireConnection(children: ChildrenFn) -> impl IntoView {
     }
 }
 
+/// After every navigation (not the first page load, where the reader starts at the top anyway),
+/// keyboard focus goes to the new screen's `h1`, so a keyboard or screen-reader user lands on
+/// what changed instead of on the link that led there (or on nothing, when that link is gone).
+///
+/// Screens render their heading once their data arrives, and some replace a "Loading…"
+/// heading, so for a short while after the navigation the heading is focused whenever focus is
+/// still where the navigation left it (the link or button, or nowhere: the body or `main`,
+/// e.g. because the focused heading was replaced). A person who has moved focus elsewhere in
+/// the meantime is never pulled back.
+#[component]
+fn FocusOnNavigation() -> impl IntoView {
+    /// How long after a navigation the heading is still looked for.
+    const SETTLE_MS: f64 = 3_000.0;
+    const POLL_MS: u64 = 50;
+    let location = use_location();
+    let generation = StoredValue::new(0u32);
+    crate::reactive::effect(move || {
+        // Read, not just tracked: a memo computes (and reports a change) only when read.
+        let _ = (location.pathname.get(), location.search.get());
+        let current = generation.get_value() + 1;
+        generation.set_value(current);
+        if current == 1 {
+            return; // the first page load
+        }
+        let origin = document().active_element();
+        leptos::task::spawn_local(async move {
+            let until = crate::api::now_ms() + SETTLE_MS;
+            while crate::api::now_ms() < until {
+                // A newer navigation has its own loop.
+                if generation.try_get_value() != Some(current) {
+                    return;
+                }
+                focus_heading_unless_moved(origin.as_ref());
+                crate::api::sleep(POLL_MS).await;
+            }
+        });
+    });
+}
+
+/// Focuses `main h1` unless the person has put focus somewhere other than `origin`.
+fn focus_heading_unless_moved(origin: Option<&web_sys::Element>) {
+    let document = document();
+    let active = document.active_element();
+    let untouched = match &active {
+        None => true,
+        Some(active) => {
+            active.tag_name() == "BODY" || active.id() == "main" || Some(active) == origin
+        }
+    };
+    if !untouched {
+        return;
+    }
+    let heading = document
+        .query_selector("main h1")
+        .ok()
+        .flatten()
+        .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(heading) = heading {
+        // Focusable by script only: headings stay out of the Tab order. Every screen's `h1`
+        // carries the attribute; this covers one that does not.
+        if !heading.has_attribute("tabindex") {
+            let _ = heading.set_attribute("tabindex", "-1");
+        }
+        let _ = heading.focus();
+    }
+}
+
 #[component]
 fn NotFound() -> impl IntoView {
     view! {
         <section class="card">
-            <h1>"Page not found"</h1>
+            <h1 tabindex="-1">"Page not found"</h1>
             <p>"There is no such page in Offboard. " <A href="/">"Go to the start"</A></p>
         </section>
     }

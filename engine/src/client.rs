@@ -232,9 +232,7 @@ pub(crate) mod tests {
         let mut limited = answer(429, "{}").unwrap();
         limited.retry_after_s = Some(1.0);
         let client = client(vec![
-            Err(NetworkError {
-                detail: "reset".into(),
-            }),
+            Err(NetworkError::no_answer("reset")),
             Ok(limited),
             answer(503, "{}"),
             answer(200, r#"{"ok":true}"#),
@@ -258,6 +256,21 @@ pub(crate) mod tests {
                 message: "no such key".into()
             })
         );
+    }
+
+    #[test]
+    fn a_call_the_page_policy_blocked_is_not_retried() {
+        let client = client(vec![
+            Err(NetworkError {
+                detail: "Failed to fetch".into(),
+                blocked_origin: Some("https://acme.example".into()),
+            }),
+            answer(200, "{}"),
+        ]);
+        let sent = futures_lite_block_on(client.send(&Request::get("/x")));
+        assert_eq!(sent.attempts, 1);
+        assert!(matches!(sent.result, Err(ApiError::BlockedByPolicy { .. })));
+        assert!(client.clock.sleeps.borrow().is_empty());
     }
 
     #[test]

@@ -9,6 +9,10 @@ use serde_json::Value;
 pub enum ApiError {
     #[error("network error: {detail}")]
     Unreachable { detail: String },
+    /// The console's own Content-Security-Policy (`connect-src`) refused the call before it was
+    /// sent: a setting of the server that serves the console, not a fault of the platform.
+    #[error("blocked by this page's Content-Security-Policy (connect-src): {origin}: {detail}")]
+    BlockedByPolicy { origin: String, detail: String },
     #[error("401 Unauthorized: {message}")]
     Unauthorized { message: String },
     #[error("403 Forbidden (write-only key): {message}")]
@@ -59,7 +63,9 @@ impl ApiError {
 
     pub fn status(&self) -> Option<u16> {
         match self {
-            ApiError::Unreachable { .. } | ApiError::Shape { .. } => None,
+            ApiError::Unreachable { .. }
+            | ApiError::BlockedByPolicy { .. }
+            | ApiError::Shape { .. } => None,
             ApiError::Unauthorized { .. } => Some(401),
             ApiError::WriteOnlyKey { .. } | ApiError::Forbidden { .. } => Some(403),
             ApiError::NotFound { .. } => Some(404),
@@ -71,7 +77,8 @@ impl ApiError {
         }
     }
 
-    /// Whether sending the same call again may succeed: network drops, 429 and 5xx.
+    /// Whether sending the same call again may succeed: network drops, 429 and 5xx. A call the
+    /// page's policy blocked is blocked again on every try.
     pub fn is_transient(&self) -> bool {
         matches!(
             self,
@@ -83,10 +90,17 @@ impl ApiError {
     pub fn plain_words(&self) -> String {
         match self {
             ApiError::Unreachable { .. } => {
-                "The platform could not be reached. Check the address, \
-                that the server is running, and that it allows this console's address (CORS)."
+                "The platform could not be reached: the host did not answer. Check the address \
+                and that the server is running; if it is, it may not allow this console's \
+                address (CORS)."
                     .into()
             }
+            ApiError::BlockedByPolicy { origin, .. } => format!(
+                "This console may not call {origin}: its security policy (CSP connect-src) \
+                allows only the addresses it was set up with, so nothing was sent. Start \
+                offboard-server with --connect-src {origin} (the platform must also allow this \
+                console's address: CORS)."
+            ),
             ApiError::Unauthorized { .. } => {
                 "The platform did not accept these credentials. Check \
                 the key (and secret), and that its user is still enabled."
@@ -119,8 +133,14 @@ impl ApiError {
 
 impl From<NetworkError> for ApiError {
     fn from(error: NetworkError) -> Self {
-        ApiError::Unreachable {
-            detail: error.detail,
+        match error.blocked_origin {
+            Some(origin) => ApiError::BlockedByPolicy {
+                origin,
+                detail: error.detail,
+            },
+            None => ApiError::Unreachable {
+                detail: error.detail,
+            },
         }
     }
 }
@@ -210,6 +230,25 @@ mod tests {
                 detail: String::new()
             }
             .is_transient()
+        );
+        let blocked = ApiError::from(NetworkError {
+            detail: "connect-src".into(),
+            blocked_origin: Some("https://acme.example".into()),
+        });
+        assert!(matches!(blocked, ApiError::BlockedByPolicy { .. }));
+        assert!(
+            !blocked.is_transient(),
+            "the policy refuses every retry too"
+        );
+        assert!(
+            blocked
+                .plain_words()
+                .contains("Start offboard-server with --connect-src https://acme.example")
+        );
+        assert!(
+            ApiError::from(NetworkError::no_answer("refused"))
+                .plain_words()
+                .contains("did not answer")
         );
         assert!(ApiError::from_response(&response(429, "")).is_transient());
         assert!(ApiError::from_response(&response(502, "")).is_transient());

@@ -148,6 +148,20 @@ pub struct Response {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NetworkError {
     pub detail: String,
+    /// The origin the page's own Content-Security-Policy (`connect-src`) refused to call, if
+    /// that is why: nothing left the browser, and sending it again is refused again, so it is
+    /// not retried.
+    pub blocked_origin: Option<String>,
+}
+
+impl NetworkError {
+    /// A call that went out and got no answer (refused, unreachable, CORS, timeout).
+    pub fn no_answer(detail: impl Into<String>) -> Self {
+        Self {
+            detail: detail.into(),
+            blocked_origin: None,
+        }
+    }
 }
 
 /// Sends requests to one platform with the connection's credentials.

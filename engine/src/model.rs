@@ -50,7 +50,10 @@ pub struct User {
     /// The name to show: "First Last", else the platform's `name`, else the email.
     pub name: String,
     pub account_role: Option<AccountRole>,
-    /// `None` where the dialect has no such state (TD: a user exists or not).
+    /// `None` where the dialect has no such state (TD: a user exists or not). Left out of the
+    /// JSON then, rather than written as `null`: snapshots and reports must not suggest a state
+    /// the platform does not have.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     pub scim_managed: bool,
     pub identity_provider: Option<String>,
@@ -146,6 +149,14 @@ impl User {
             (_, _, true) => UserStatus::ScimManaged,
             _ => UserStatus::Enabled,
         }
+    }
+
+    /// The state worth showing, or `None` when the platform has no state for this user (a
+    /// Treasure Data user simply exists: no enabled flag, no offboarding record, no SCIM), so no
+    /// screen or file calls them "enabled". [`User::status`] reads that case as enabled.
+    pub fn known_status(&self) -> Option<UserStatus> {
+        let stateless = self.enabled.is_none() && !self.is_offboarded() && !self.scim_managed;
+        (!stateless).then(|| self.status())
     }
 
     /// The identifier the dialect's endpoints take in their paths: ADOC the user id, TD the email.
@@ -281,6 +292,15 @@ mod tests {
     fn status_puts_the_most_important_fact_first() {
         assert_eq!(user(Some(true), None, false).status(), UserStatus::Enabled);
         assert_eq!(user(None, None, false).status(), UserStatus::Enabled);
+        assert_eq!(user(None, None, false).known_status(), None, "TD: no state");
+        assert_eq!(
+            user(Some(true), None, false).known_status(),
+            Some(UserStatus::Enabled)
+        );
+        assert_eq!(
+            user(None, None, true).known_status(),
+            Some(UserStatus::ScimManaged)
+        );
         assert_eq!(
             user(Some(false), None, false).status(),
             UserStatus::Disabled

@@ -77,17 +77,32 @@ impl Snapshot {
         document
     }
 
-    /// One row per access item: `kind,id,name,source`.
+    /// One row per access item: `kind,id,name,source`. The user's row carries their state in
+    /// `source` (empty where the platform has none, as for Treasure Data, so the CSV says no
+    /// more than the JSON), then one `attribute` row per attribute value (name, value).
     pub fn to_csv(&self) -> String {
         let mut rows = vec![["kind", "id", "name", "source"].map(String::from).to_vec()];
         let user = &self.user;
-        let state = user.status().label().to_string();
+        let state = user
+            .known_status()
+            .map(|status| status.label().to_string())
+            .unwrap_or_default();
         rows.push(vec![
             "user".into(),
             user.id.clone(),
             format!("{} <{}>", user.name, user.email),
             state,
         ]);
+        for (name, values) in &user.attributes {
+            for value in values {
+                rows.push(vec![
+                    "attribute".into(),
+                    name.clone(),
+                    value.clone(),
+                    String::new(),
+                ]);
+            }
+        }
         for key in self.api_keys.items() {
             let source = key
                 .created_at
@@ -238,6 +253,10 @@ mod tests {
                 email: "first.last@company.com".into(),
                 name: "First Last".into(),
                 enabled: Some(true),
+                attributes: BTreeMap::from([(
+                    "department".to_string(),
+                    vec!["Data Engineering".to_string()],
+                )]),
                 ..User::default()
             },
             api_keys: Section::Read(vec![ApiKey {
@@ -292,6 +311,7 @@ mod tests {
             lines[1],
             "user,user-123,First Last <first.last@company.com>,enabled"
         );
+        assert_eq!(lines[2], "attribute,department,Data Engineering,");
         assert!(lines.contains(&"api_key,AK-abc123,Master,created 2024-01-01"));
         assert!(lines.contains(&"role,data-engineer,Data engineer,group group-data-eng"));
         assert!(lines.contains(
@@ -299,8 +319,24 @@ mod tests {
         ));
         assert_eq!(
             lines.len(),
-            6,
+            7,
             "the failed permissions section adds no rows"
+        );
+    }
+
+    #[test]
+    fn a_td_user_has_no_enabled_state_in_either_file() {
+        let mut td = snapshot();
+        td.provenance.dialect = Dialect::Td;
+        td.user.enabled = None;
+        td.user.id = "42".into();
+        let json = td.to_json();
+        assert!(json["user"].get("enabled").is_none(), "{}", json["user"]);
+        let csv = td.to_csv();
+        assert!(!csv.contains("enabled"), "{csv}");
+        assert_eq!(
+            csv.lines().nth(1),
+            Some("user,42,First Last <first.last@company.com>,")
         );
     }
 

@@ -27,8 +27,16 @@ use crate::error::{self, AppError, StartError};
 use crate::routes;
 use crate::state::AppState;
 
-/// Path prefixes that belong to the API (never answered with the app's `index.html`).
-const API_PREFIXES: [&str; 5] = ["/admin", "/authz", "/torch-pipeline", "/v3", "/audit"];
+/// Path prefixes that belong to the API (never answered with the app's `index.html`): each
+/// dialect's API namespace, not just its first segment, so an app path that merely starts like
+/// one (`/audit`, `/admin`) still gets the app and its own not-found page instead of JSON.
+const API_PREFIXES: [&str; 5] = [
+    "/admin/api",
+    "/authz/api",
+    "/torch-pipeline/api",
+    "/v3",
+    "/audit/api",
+];
 
 /// Whether `path` is an API path (so JSON errors, `no-store`, and chaos apply).
 pub fn is_api_path(path: &str) -> bool {
@@ -205,7 +213,11 @@ mod tests {
         assert!(is_api_path("/admin/api/users/list"));
         assert!(is_api_path("/v3/user/show"));
         assert!(is_api_path("/healthz"));
+        assert!(is_api_path("/audit/api/v1/events"));
         assert!(!is_api_path("/administrators"));
+        assert!(!is_api_path("/audit"));
+        assert!(!is_api_path("/admin"));
+        assert!(!is_api_path("/admin/apiary"));
         assert!(!is_api_path("/users/user-123"));
         assert!(!is_api_path("/"));
     }

@@ -77,6 +77,41 @@ async fn static_app_pages_carry_the_csp_with_the_inline_script_hash() {
 }
 
 #[tokio::test]
+async fn app_paths_that_only_look_like_api_namespaces_get_the_app_and_api_paths_json() {
+    let site = site();
+    let dir = site.path().to_owned();
+    let server = Server::with(|c| c.static_dir = Some(dir)).await;
+    // Client-side routes, known or not: the app answers (and shows its own not-found page).
+    for path in ["/audit", "/admin", "/foo", "/audit/", "/users/nobody"] {
+        let page = server.send(get(path)).await;
+        page.expect(200);
+        assert_eq!(page.text, INDEX, "{path}");
+        assert!(page.header("content-security-policy").is_some(), "{path}");
+    }
+    // The API's namespaces still answer JSON, with or without a matching endpoint.
+    let events = server.send(get("/audit/api/v1/events")).await;
+    assert_eq!(events.status.as_u16(), 401, "{}", events.text);
+    assert_eq!(events.body["status"], 401);
+    for path in [
+        "/audit/api/nope",
+        "/admin/api/nope",
+        "/authz/api/nope",
+        "/v3/nope",
+    ] {
+        let reply = server.send(get(path)).await;
+        reply.expect(404);
+        assert!(
+            reply.message().starts_with("no endpoint"),
+            "{path}: {}",
+            reply.text
+        );
+    }
+    let listed = server.get("/audit/api/v1/events", OWNER).await;
+    listed.expect(200);
+    assert!(listed.body.is_object(), "{}", listed.text);
+}
+
+#[tokio::test]
 async fn static_dir_without_index_is_a_start_error() {
     let dir = tempfile::tempdir().expect("dir");
     let mut config = ServerConfig::new(format!(

@@ -4,6 +4,7 @@ pub mod already_offboarded;
 pub mod call_list;
 pub mod error_notice;
 pub mod modal;
+pub mod no_such_person;
 pub mod report_actions;
 pub mod request_preview;
 pub mod run_progress;

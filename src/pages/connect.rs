@@ -97,7 +97,7 @@ pub fn ConnectPage() -> impl IntoView {
 
     view! {
         <section class="connect card" aria-labelledby="connect-title">
-            <h1 id="connect-title">"Connect to a platform"</h1>
+            <h1 id="connect-title" tabindex="-1">"Connect to a platform"</h1>
             <p class="lead">
                 "Offboard calls the platform's admin API from this browser. Your key stays in this tab's memory."
             </p>

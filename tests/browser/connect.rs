@@ -1,6 +1,6 @@
 //! The Connect screen: the demo owner in both dialects, and the ways connecting goes wrong.
 
-use crate::support::{Browser, Setup, TestServer};
+use crate::support::{Browser, Setup, TestServer, free_port};
 
 #[tokio::test]
 async fn owner_connects_through_adoc_and_sees_who_they_are() {
@@ -95,12 +95,56 @@ async fn wrong_addresses_are_explained() {
     browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
     browser.see_role("alert", "not like an admin API").await;
 
-    // Nothing listens there.
-    browser.fill("Base URL", "http://127.0.0.1:9").await;
-    browser.press("Connect").await;
-    browser.see_role("alert", "could not be reached").await;
-
     browser.fill("Base URL", "acme.example").await;
     browser.press("Connect").await;
     browser.see_role("alert", "with its scheme").await;
+}
+
+/// A host that refuses the connection and an address the page's own CSP will not let it call
+/// both fail as a bare `TypeError` in the browser; the screen tells them apart.
+#[tokio::test]
+async fn a_closed_port_and_an_origin_outside_connect_src_are_told_apart() {
+    let closed = format!("http://127.0.0.1:{}", free_port().await);
+    let server = TestServer::start(Setup {
+        connect_src: vec![closed.clone()],
+        ..Setup::default()
+    })
+    .await;
+    for (browser, width) in [
+        (Browser::open(&server).await, "desktop"),
+        (Browser::open_phone(&server).await, "phone"),
+    ] {
+        browser.visit("/connect").await;
+        // Allowed by the CSP (`--connect-src`), but nothing listens there.
+        browser.fill("Base URL", &closed).await;
+        browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
+        let refused = browser.see_role("alert", "the host did not answer").await;
+        let words = refused.text().await.unwrap();
+        assert!(!words.contains("--connect-src"), "{words}");
+        browser
+            .screenshot(&format!("connect-refused-{width}"))
+            .await;
+
+        // Not in the CSP's connect-src: the browser sends nothing.
+        browser
+            .fill("Base URL", "https://platform.example.com")
+            .await;
+        browser.press("Connect").await;
+        let blocked = browser
+            .see_role(
+                "alert",
+                "Start offboard-server with --connect-src https://platform.example.com",
+            )
+            .await;
+        let words = blocked.text().await.unwrap();
+        assert!(words.contains("nothing was sent"), "{words}");
+        assert!(!words.contains("did not answer"), "{words}");
+        browser
+            .see("blocked by this page's Content-Security-Policy")
+            .await;
+        browser
+            .screenshot(&format!("connect-blocked-by-policy-{width}"))
+            .await;
+        assert!(browser.path().await.starts_with("/connect"));
+    }
 }

@@ -103,7 +103,85 @@ async fn lockout_of_user_heavy_from_a_deep_link_on_a_phone() {
         overflow.as_f64().unwrap() <= 390.0,
         "nothing is wider than the phone"
     );
+    // Without the table's header row, each figure of a call carries its column's name.
+    let labels: Value = browser
+        .client
+        .execute(
+            "const row = document.querySelector('.calls-table tbody tr'); \
+             return [...row.cells].filter(c => getComputedStyle(c).display !== 'none') \
+               .map(c => getComputedStyle(c, '::before').content);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let labels: Vec<&str> = labels
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "none",
+            "\"Status \"",
+            "\"Took \"",
+            "\"Tries \"",
+            "\"Result \""
+        ],
+        "the call itself, then labelled figures"
+    );
+    browser.see("PUT /admin/api/users/user-heavy").await;
+    browser
+        .client
+        .execute(
+            "document.getElementById('evidence-title').scrollIntoView({block: 'start'}); return null;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    browser.screenshot("emergency-phone-evidence").await;
     assert_locked_out(&server, "user-heavy").await;
+}
+
+#[tokio::test]
+async fn a_person_who_is_not_there_keeps_the_search_to_try_again() {
+    let server = TestServer::start(Setup::default()).await;
+    for (browser, width) in [
+        (Browser::open(&server).await, "desktop"),
+        (Browser::open_phone(&server).await, "phone"),
+    ] {
+        browser.visit("/emergency?user=nobody@company.com").await;
+        browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
+        browser
+            .see("There is no user with the id or email “nobody@company.com”")
+            .await;
+        let page = browser.body_text().await;
+        assert!(!page.contains("Lock out now"), "{page}");
+        assert!(
+            !page.contains("no user with email"),
+            "no server text: {page}"
+        );
+        let field = browser.field("Who must be locked out?").await;
+        assert_eq!(
+            field.prop("value").await.unwrap().as_deref(),
+            Some("nobody@company.com"),
+            "what was typed, to correct"
+        );
+        browser
+            .screenshot(&format!("emergency-not-found-{width}"))
+            .await;
+
+        browser
+            .fill("Who must be locked out?", "first.last@company.com")
+            .await;
+        browser.press("Find").await;
+        browser.see("Lock out First Last?").await;
+        assert_eq!(
+            browser.path().await,
+            "/emergency?user=first.last@company.com"
+        );
+    }
 }
 
 #[tokio::test]

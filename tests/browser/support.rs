@@ -29,6 +29,8 @@ pub fn dist_dir() -> PathBuf {
 pub struct Setup {
     pub demo_users: Option<usize>,
     pub chaos: Option<&'static str>,
+    /// Origins the app's CSP lets the page call besides its own (`--connect-src`).
+    pub connect_src: Vec<String>,
 }
 
 /// The reference server on a free port, with demo data in a fresh database.
@@ -47,6 +49,7 @@ impl TestServer {
         config.demo_users = setup.demo_users.unwrap_or(20);
         config.static_dir = Some(dist_dir());
         config.chaos = setup.chaos.map(|spec| spec.parse().expect("chaos spec"));
+        config.connect_src = setup.connect_src;
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("address"));
         // Built here rather than inside the spawned task: only the serving future must be Send.
@@ -351,6 +354,31 @@ impl Browser {
             .expect("install console capture");
     }
 
+    /// The focused element's tag (lower case) and text, as `document.activeElement` has them.
+    pub async fn focused(&self) -> (String, String) {
+        let script = "const a = document.activeElement; \
+            return a ? [a.tagName.toLowerCase(), a.textContent.trim()] : ['', ''];";
+        let value = self.client.execute(script, vec![]).await.expect("focus");
+        let part = |i: usize| value[i].as_str().unwrap_or_default().to_string();
+        (part(0), part(1))
+    }
+
+    /// Waits until keyboard focus is on the page's `h1` and returns its text.
+    pub async fn wait_for_heading_focus(&self, text: &str) {
+        let deadline = std::time::Instant::now() + PATIENCE;
+        loop {
+            let (tag, focused) = self.focused().await;
+            if tag == "h1" && focused.contains(text) {
+                return;
+            }
+            if std::time::Instant::now() > deadline {
+                self.screenshot("failure").await;
+                panic!("focus never reached the heading {text:?}; it is on <{tag}> {focused:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     pub async fn body_text(&self) -> String {
         match self.client.find(Locator::Css("body")).await {
             Ok(body) => body.text().await.unwrap_or_default(),
@@ -425,7 +453,8 @@ fn literal(text: &str) -> String {
     }
 }
 
-async fn free_port() -> u16 {
+/// A port nothing listens on (bound, then released), so connecting to it is refused.
+pub async fn free_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     listener.local_addr().expect("address").port()
 }

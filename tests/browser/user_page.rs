@@ -82,6 +82,68 @@ async fn user_123_shows_keys_groups_roles_and_pipelines_and_documents_them() {
             .iter()
             .any(|l| l.starts_with("role,") && l.ends_with("group group-data-eng"))
     );
+    assert_eq!(
+        lines[1],
+        "user,user-123,First Last <first.last@company.com>,enabled"
+    );
+    // The attributes, as the JSON has them.
+    assert!(
+        lines.contains(&"attribute,department,Data Engineering,"),
+        "{csv}"
+    );
+    assert!(lines.contains(&"attribute,location,Berlin,"), "{csv}");
+    assert_eq!(
+        json["user"]["attributes"]["location"],
+        serde_json::json!(["Berlin"])
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_person_gets_one_plain_message_and_nothing_to_press() {
+    let server = TestServer::start(Setup::default()).await;
+    for (browser, width) in [
+        (Browser::open(&server).await, "desktop"),
+        (Browser::open_phone(&server).await, "phone"),
+    ] {
+        browser.visit("/users/nobody-here").await;
+        browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
+        browser.see("Person not found").await;
+        let message = browser
+            .see("There is no user with the id or email “nobody-here”")
+            .await;
+        assert!(message.text().await.unwrap().contains("Acceldata ADOC"));
+        let page = browser.body_text().await;
+        for absent in [
+            "Guided offboarding",
+            "Emergency lockout",
+            "Document current access",
+            "API keys",
+            // The server's own sentence ("Not found on the platform. <its message>").
+            "Not found on the platform",
+        ] {
+            assert!(!page.contains(absent), "{absent:?} on the page:\n{page}");
+        }
+        let alerts = browser
+            .client
+            .find_all(fantoccini::Locator::Css("[role=alert]"))
+            .await
+            .unwrap();
+        assert!(alerts.is_empty(), "no red boxes");
+        browser
+            .screenshot(&format!("user-page-not-found-{width}"))
+            .await;
+        browser
+            .link("Search the directory")
+            .await
+            .click()
+            .await
+            .unwrap();
+        browser.see("No one matches “nobody-here”.").await;
+        assert_eq!(browser.path().await, "/users?q=nobody-here");
+        browser
+            .screenshot(&format!("directory-no-match-{width}"))
+            .await;
+    }
 }
 
 #[tokio::test]
@@ -120,6 +182,40 @@ async fn a_td_user_shows_account_and_keys() {
     browser.see("API keys (2)").await;
     browser.see("Treasure Data has none of these").await;
     browser.see("AK-abc123").await;
+    // Treasure Data has no enabled state: no badge, no status row, in neither file.
+    let page = browser.body_text().await;
+    assert!(!page.to_lowercase().contains("enabled"), "{page}");
+    assert!(!page.contains("Status"), "{page}");
+    browser.screenshot("user-page-td").await;
+
+    browser.press("Document current access").await;
+    browser.see("Snapshot taken").await;
+    browser.press("Download JSON").await;
+    let json: Value = serde_json::from_str(&downloaded(&browser, ".json").await).unwrap();
+    assert_eq!(json["dialect"], "td");
+    assert_eq!(json["user"]["email"], "first.last@company.com");
+    assert!(json["user"].get("enabled").is_none(), "{}", json["user"]);
+    browser.press("Download CSV").await;
+    let csv = downloaded(&browser, ".csv").await;
+    assert!(!csv.contains("enabled"), "{csv}");
+    let user_row = csv.lines().nth(1).unwrap();
+    assert!(
+        user_row.starts_with("user,") && user_row.ends_with("First Last <first.last@company.com>,"),
+        "{user_row}"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_td_user_gets_the_same_plain_message() {
+    let server = TestServer::start(Setup::default()).await;
+    let browser = Browser::open(&server).await;
+    browser.visit("/users/nobody@company.com").await;
+    browser.connect_td("1/demo-owner-master").await;
+    browser.see("Person not found").await;
+    browser
+        .see("There is no user with the id or email “nobody@company.com” on")
+        .await;
+    assert!(!browser.body_text().await.contains("Guided offboarding"));
 }
 
 /// Waits for the browser to finish saving a file ending in `suffix` and returns its text.

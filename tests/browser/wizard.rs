@@ -82,6 +82,8 @@ async fn the_adoc_wizard_offboards_user_123_by_the_runbook_and_reports_it() {
         .see_role("alert", "Enter the reason for the departure")
         .await;
     browser.fill("Reason", "Voluntary - New Job").await;
+    // The message goes as the field is filled, not at the next press.
+    gone(&browser, "Enter the reason for the departure").await;
     browser
         .fill("Handed off to", "first.last@company.com")
         .await;
@@ -390,6 +392,114 @@ async fn the_td_wizard_removes_the_user_with_keys_deleted_and_checks_again_a_min
 }
 
 #[tokio::test]
+async fn the_wizard_for_someone_who_does_not_exist_says_so_plainly() {
+    let server = TestServer::start(Setup::default()).await;
+    let browser = Browser::open(&server).await;
+    browser.visit("/users/nobody-here/offboard").await;
+    browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
+    browser.see("Person not found").await;
+    browser
+        .see("There is no user with the id or email “nobody-here”")
+        .await;
+    let page = browser.body_text().await;
+    assert!(!page.contains("Start offboarding"), "{page}");
+    assert!(!page.contains("Not found on the platform"), "{page}");
+    browser.screenshot("wizard-not-found").await;
+}
+
+/// The one-hour target is the ADOC runbook's: a Treasure Data run's clock only counts.
+#[tokio::test]
+async fn the_td_wizard_does_not_claim_the_adoc_runbooks_one_hour_target() {
+    let server = TestServer::start(Setup::default()).await;
+    for (browser, width) in [
+        (Browser::open(&server).await, "desktop"),
+        (Browser::open_phone(&server).await, "phone"),
+    ] {
+        browser
+            .visit("/users/first.last@company.com/offboard")
+            .await;
+        browser.connect_td("1/demo-owner-master").await;
+        browser
+            .see("Treasure Data's runbook sets no time target")
+            .await;
+        let start = browser.body_text().await;
+        assert!(
+            !start.contains("1 hour") && !start.contains("one-hour"),
+            "{start}"
+        );
+        browser.press("Start offboarding").await;
+        browser.see("since notification").await;
+        browser
+            .see("Treasure Data's runbook sets no time target: this is how long")
+            .await;
+        let page = browser.body_text().await;
+        assert!(
+            !page.contains("1 hour") && !page.contains("one-hour") && !page.contains(" left"),
+            "{page}"
+        );
+        browser
+            .screenshot(&format!("wizard-td-clock-{width}"))
+            .await;
+    }
+}
+
+/// Someone who owns no pipelines has nothing to hand over: step 2 does not demand a
+/// replacement, and step 6 says so and only checks.
+#[tokio::test]
+async fn no_replacement_is_demanded_when_there_is_nothing_to_hand_over() {
+    let server = TestServer::start(Setup::default()).await;
+    let browser = Browser::open(&server).await;
+    browser.visit("/users/user-gen-0001/offboard").await;
+    browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
+    browser.press("Start offboarding").await;
+    browser.press("Record current access").await;
+    browser.see("Access documented").await;
+    browser.see("Pipelines (0)").await;
+
+    browser.field("Handed off to").await;
+    browser
+        .see("owns no pipelines, so nothing has to be handed over")
+        .await;
+    browser.fill("Reason", "End of contract").await;
+    step_screenshot(&browser, 1, "wizard-no-pipelines-step-2").await;
+    browser.press("Use these details").await;
+    browser.button("Disable the account").await;
+    browser.see("no one: there is nothing to hand over").await;
+    let put = browser.body_text().await;
+    assert!(put.contains("\"End of contract\""), "{put}");
+    assert!(
+        !put.contains("handedOffTo"),
+        "no hand-over is recorded when there is none: {put}"
+    );
+    browser.press("Disable the account").await;
+    browser.press("Revoke all API keys").await;
+    browser.press("Remove all group memberships").await;
+    browser.press("Verify now").await;
+
+    browser
+        .see("there is nothing to hand over. This step checks that none has been created since.")
+        .await;
+    assert!(
+        !browser
+            .body_text()
+            .await
+            .contains("No replacement has been chosen")
+    );
+    step_screenshot(&browser, 5, "wizard-no-pipelines-step-6").await;
+    browser.press("Check no pipelines are left").await;
+    browser.see("Access removed and verified.").await;
+    full_screenshot(&browser, "wizard-no-pipelines-report").await;
+
+    let (_, user) = server.owner().get("/admin/api/users/user-gen-0001").await;
+    assert_eq!(user["enabled"], false);
+    assert_eq!(
+        user["attributes"]["reason"],
+        serde_json::json!(["End of contract"])
+    );
+    assert!(user["attributes"].get("handedOffTo").is_none(), "{user}");
+}
+
+#[tokio::test]
 async fn a_tab_reloaded_in_the_middle_of_step_3_resumes_without_repeating_a_call() {
     // Each key deletion takes 100 ms, so 200 keys take a few seconds: there is a middle.
     let setup = Setup {
@@ -668,6 +778,18 @@ pub(crate) async fn full_screenshot(browser: &Browser, name: &str) {
         .await;
     browser.screenshot(name).await;
     let _ = browser.client.set_window_size(1280, 900).await;
+}
+
+/// Waits until no element's text contains `text` any more.
+async fn gone(browser: &Browser, text: &str) {
+    for _ in 0..100 {
+        if !browser.body_text().await.contains(text) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    browser.screenshot("failure").await;
+    panic!("{text:?} is still on the page");
 }
 
 /// The card of step `index` (0-based).

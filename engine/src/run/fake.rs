@@ -89,9 +89,7 @@ impl Fake {
                 .get()
                 .is_some_and(|limit| done >= limit)
             {
-                return Err(NetworkError {
-                    detail: "the tab was closed".into(),
-                });
+                return Err(NetworkError::no_answer("the tab was closed"));
             }
             self.changes.set(done + 1);
         }

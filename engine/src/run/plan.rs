@@ -228,11 +228,15 @@ pub fn wizard(
     let target = Target::new(&inventory.user, dialect);
     let steps = match dialect {
         Dialect::Adoc => {
+            // No replacement (the person owns nothing to hand over): no `handedOffTo` at all,
+            // rather than an empty or invented one.
+            let handed_off_to =
+                Some(departure.handed_off_to.as_str()).filter(|to| !to.trim().is_empty());
             let attributes = offboarding_attributes(
                 &inventory.user.attributes,
                 &departure.date,
                 &departure.reason,
-                Some(&departure.handed_off_to),
+                handed_off_to,
             );
             vec![
                 step(

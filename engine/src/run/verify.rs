@@ -164,9 +164,13 @@ pub fn judge(check: &CheckKind, value: &Value, email: &str) -> (bool, String) {
         },
         CheckKind::OffboardingRecorded => match adoc::parse_user(value) {
             Ok(user) => {
-                let wanted = ["status", "offboardDate", "reason", "handedOffTo"];
+                // The hand-over is recorded when someone takes over; a person who owned
+                // nothing to hand over has none, and that is complete.
+                let wanted = ["status", "offboardDate", "reason"];
+                let handed = user.attributes.contains_key("handedOffTo");
                 let shown: Vec<String> = wanted
                     .iter()
+                    .chain(handed.then_some(&"handedOffTo"))
                     .map(|name| {
                         format!(
                             "{name}: {}",

@@ -3,7 +3,7 @@
 //! Each user's searchable text is lower-cased once, when the user arrives, so a keystroke is a
 //! single substring scan; sorting yields an order of indices that filtering then keeps.
 
-use offboard_engine::model::User;
+use offboard_engine::model::{Dialect, User};
 use offboard_engine::policy::AccountRole;
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -49,6 +49,14 @@ impl SortKey {
 
     pub fn from_slug(slug: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|key| key.slug() == slug)
+    }
+
+    /// The columns a dialect has: Treasure Data users have no status (they exist or not).
+    pub fn columns(dialect: Dialect) -> Vec<SortKey> {
+        Self::ALL
+            .into_iter()
+            .filter(|key| *key != SortKey::Status || dialect == Dialect::Adoc)
+            .collect()
     }
 }
 
@@ -151,7 +159,7 @@ impl DirectoryIndex {
             SortKey::Name => self.sort_names[a].cmp(&self.sort_names[b]),
             SortKey::Email => ua.email.cmp(&ub.email),
             SortKey::Role => role_rank(ua.account_role).cmp(&role_rank(ub.account_role)),
-            SortKey::Status => ua.status().cmp(&ub.status()),
+            SortKey::Status => ua.known_status().cmp(&ub.known_status()),
             // Never-seen users sort after everyone else in ascending order.
             SortKey::LastAccess => match (&ua.last_access_on, &ub.last_access_on) {
                 (Some(x), Some(y)) => x.cmp(y),

@@ -98,17 +98,22 @@ pub fn DirectoryPage() -> impl IntoView {
         }),
         _ => None,
     };
+    // Nothing to list once everything has loaded: the message takes the table's place (a table
+    // of headers over an empty box reads as broken). The table stays mounted, only hidden, so
+    // clearing the search brings it back where it was.
+    let nothing = Memo::new(move |_| {
+        matches!(directory.progress.get(), Progress::Complete) && rows.with(|rows| rows.is_empty())
+    });
     let empty = move || {
-        let done = matches!(directory.progress.get(), Progress::Complete);
-        let none = rows.with(|rows| rows.is_empty());
-        (done && none).then(|| {
+        nothing.get().then(|| {
             let searched = query.get();
             if searched.trim().is_empty() {
-                view! { <p class="empty">"No users on this platform yet."</p> }.into_any()
+                view! { <p class="empty" role="status">"No users on this platform yet."</p> }.into_any()
             } else {
                 view! {
-                    <div class="empty">
-                        <p>{format!("No user matches “{}”.", searched.trim())}</p>
+                    <div class="empty card">
+                        <p role="status">{format!("No one matches “{}”.", searched.trim())}</p>
+                        <p class="hint">"Search looks in names, emails and user ids."</p>
                         <button type="button" on:click=move |_| query.set(String::new())>"Clear search"</button>
                     </div>
                 }
@@ -120,7 +125,7 @@ pub fn DirectoryPage() -> impl IntoView {
     view! {
         <section class="directory" aria-labelledby="directory-title">
             <div class="page-head">
-                <h1 id="directory-title">"Directory"</h1>
+                <h1 id="directory-title" tabindex="-1">"Directory"</h1>
                 <p class="muted" role="status">{summary}</p>
                 <button type="button" class="quiet" on:click=refresh>"Refresh"</button>
             </div>
@@ -129,8 +134,10 @@ pub fn DirectoryPage() -> impl IntoView {
                 prop:value=move || query.get()
                 on:input=move |ev| query.set(event_target_value(&ev)) />
             {failure}
-            <UserTable index=directory.index rows=rows sort=sort dialect=connection.dialect()
-                busy=Signal::derive(move || matches!(directory.progress.get(), Progress::Loading { .. })) />
+            <div class="results" hidden=move || nothing.get()>
+                <UserTable index=directory.index rows=rows sort=sort dialect=connection.dialect()
+                    busy=Signal::derive(move || matches!(directory.progress.get(), Progress::Loading { .. })) />
+            </div>
             {empty}
         </section>
     }

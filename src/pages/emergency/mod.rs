@@ -7,6 +7,7 @@ mod timeline;
 use crate::api;
 use crate::components::already_offboarded::AlreadyOffboarded;
 use crate::components::error_notice::ApiErrorNotice;
+use crate::components::no_such_person::{NoSuchPerson, is_missing};
 use crate::components::request_preview::RequestPreview;
 use crate::format::today;
 use crate::runs::{RunHandle, storage};
@@ -33,7 +34,7 @@ pub fn EmergencyPage() -> impl IntoView {
     };
     view! {
         <section class="emergency">
-            <h1>"Emergency lockout"</h1>
+            <h1 tabindex="-1">"Emergency lockout"</h1>
             {move || match who() {
                 None => view! { <FindPerson /> }.into_any(),
                 Some(who) => view! { <Lockout who=who /> }.into_any(),
@@ -42,11 +43,15 @@ pub fn EmergencyPage() -> impl IntoView {
     }
 }
 
-/// Without a `user` in the link: ask who.
+/// Without a `user` in the link, or when no one has that id or email: ask who.
 #[component]
-fn FindPerson() -> impl IntoView {
+fn FindPerson(
+    /// What was looked for last, to correct rather than retype.
+    #[prop(optional, into)]
+    typed: String,
+) -> impl IntoView {
     let navigate = use_navigate();
-    let typed = RwSignal::new(String::new());
+    let typed = RwSignal::new(typed);
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let who = typed.get_untracked();
@@ -87,6 +92,14 @@ fn Lockout(who: String) -> impl IntoView {
 
     let body = move || match inventory.get() {
         None => view! { <p class="muted" role="status">{format!("Finding {who}…")}</p> }.into_any(),
+        // Keeps the search so a mistyped address is corrected here, on the phone, in one go.
+        Some(Err(error)) if is_missing(&error) => view! {
+            <div class="notice notice-warn" role="alert">
+                <NoSuchPerson who=who.clone() connection=connection.clone() />
+            </div>
+            <FindPerson typed=who.clone() />
+        }
+        .into_any(),
         Some(Err(error)) => view! { <ApiErrorNotice error=error /> }.into_any(),
         Some(Ok(found)) => match run.get() {
             Some(handle) => {

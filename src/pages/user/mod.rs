@@ -8,6 +8,7 @@ mod snapshot_panel;
 
 use crate::api;
 use crate::components::error_notice::ApiErrorNotice;
+use crate::components::no_such_person::{NoSuchPerson, is_missing};
 use crate::session::{Connection, use_session};
 use delete_user::{DeleteUser, Holdings};
 use leptos::prelude::*;
@@ -66,10 +67,17 @@ pub fn UserPage() -> impl IntoView {
         })
     };
 
+    // A person who does not exist gets one plain message instead of the page: every section
+    // would fail with the same 404, and offboarding no one is not an action to offer.
+    let missing = Memo::new(move |_| {
+        user.get()
+            .is_some_and(|read| read.is_err_and(|e| is_missing(&e)))
+    });
+
     let header = move || match user.get() {
-        None => view! { <h1>"Loading…"</h1> }.into_any(),
+        None => view! { <h1 tabindex="-1">"Loading…"</h1> }.into_any(),
         Some(Err(error)) => view! {
-            <h1>{reference()}</h1>
+            <h1 tabindex="-1">{reference()}</h1>
             <ApiErrorNotice error=error />
         }
         .into_any(),
@@ -110,51 +118,68 @@ pub fn UserPage() -> impl IntoView {
             Some(view! { <Reactivate connection=connection.clone() user=found on_done=reread /> })
         }
     };
+    let page = move || {
+        if missing.get() {
+            return view! {
+                <section class="card no-such-person" aria-labelledby="no-such-person-title">
+                    <h1 id="no-such-person-title" tabindex="-1">"Person not found"</h1>
+                    <NoSuchPerson who=reference() connection=connection.clone() />
+                </section>
+            }
+            .into_any();
+        }
+        view! {
+            <div class="page-head user-head">
+                {header}
+                // Not `no-print` as a whole: a dialog opened from here (a run's report) prints.
+                <div class="actions">
+                    <a class="button primary no-print" href=move || format!("/users/{}/offboard", encode_component(&reference()))>"Guided offboarding"</a>
+                    <button type="button" class="quiet" on:click=move |_| version.update(|v| *v += 1)>"Refresh"</button>
+                    <a class="button danger no-print" href=move || format!("/emergency?user={}", encode_component(&reference()))>"Emergency lockout"</a>
+                    {reactivate.clone()}
+                    {delete.clone()}
+                </div>
+            </div>
+            <SnapshotPanel connection=connection.clone() user=user keys=keys groups=groups roles=roles
+                permissions=permissions pipelines=pipelines />
+            <div class="sections">
+                {details}
+                <SectionCard title="API keys" resource=keys empty="No API keys." render=keys_table />
+                {adoc.then(|| view! {
+                    <SectionCard title="Groups" resource=groups empty="Not a member of any group." render=groups_list />
+                    <SectionCard title="Roles" resource=roles empty="No roles." render=roles_list />
+                    <SectionCard title="Permissions" resource=permissions empty="No permissions." render=permissions_list />
+                    <SectionCard title="Pipelines" resource=pipelines empty="Owns no pipelines." render=pipelines_list />
+                })}
+                {(!adoc).then(|| view! {
+                    <section class="card section">
+                        <h2>"Groups, roles and pipelines"</h2>
+                        <p class="muted">"Treasure Data has none of these: a person's access is their account and their API keys."</p>
+                    </section>
+                })}
+            </div>
+        }
+        .into_any()
+    };
+
     view! {
         <nav class="breadcrumb no-print" aria-label="Breadcrumb"><a href="/users">"Directory"</a>" › "<span>{reference}</span></nav>
-        <div class="page-head user-head">
-            {header}
-            // Not `no-print` as a whole: a dialog opened from here (a run's report) prints.
-            <div class="actions">
-                <a class="button primary no-print" href=move || format!("/users/{}/offboard", offboard_engine::http::encode_component(&reference()))>"Guided offboarding"</a>
-                <button type="button" class="quiet" on:click=move |_| version.update(|v| *v += 1)>"Refresh"</button>
-                <a class="button danger no-print" href=move || format!("/emergency?user={}", encode_component(&reference()))>"Emergency lockout"</a>
-                {reactivate}
-                {delete}
-            </div>
-        </div>
-        <SnapshotPanel connection=connection.clone() user=user keys=keys groups=groups roles=roles
-            permissions=permissions pipelines=pipelines />
-        <div class="sections">
-            {details}
-            <SectionCard title="API keys" resource=keys empty="No API keys." render=keys_table />
-            {adoc.then(|| view! {
-                <SectionCard title="Groups" resource=groups empty="Not a member of any group." render=groups_list />
-                <SectionCard title="Roles" resource=roles empty="No roles." render=roles_list />
-                <SectionCard title="Permissions" resource=permissions empty="No permissions." render=permissions_list />
-                <SectionCard title="Pipelines" resource=pipelines empty="Owns no pipelines." render=pipelines_list />
-            })}
-            {(!adoc).then(|| view! {
-                <section class="card section">
-                    <h2>"Groups, roles and pipelines"</h2>
-                    <p class="muted">"Treasure Data has none of these: a person's access is their account and their API keys."</p>
-                </section>
-            })}
-        </div>
+        {page}
     }
     .into_any()
 }
 
 #[component]
 fn UserHeading(user: User) -> impl IntoView {
-    let status = user.status();
+    // No badge where the platform has no state (Treasure Data): "enabled" would be made up.
+    let status = user.known_status();
     view! {
         <div>
-            <h1>{user.name.clone()}</h1>
+            <h1 tabindex="-1">{user.name.clone()}</h1>
             <p class="subtitle">
                 <span>{user.email.clone()}</span>" "
                 {user.account_role.map(|role| view! { <span class="badge badge-role">{role.as_str()}</span> })}" "
-                <span class=format!("badge badge-{}", status.label().to_lowercase())>{status.label()}</span>
+                {status.map(|status| view! { <span class=format!("badge badge-{}", status.label().to_lowercase())>{status.label()}</span> })}
             </p>
         </div>
     }

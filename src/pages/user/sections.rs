@@ -44,8 +44,9 @@ pub fn keys_table(keys: Vec<ApiKey>) -> AnyView {
             <tbody>
                 {keys.into_iter().map(|key| view! {
                     <tr>
-                        <td class="mono">{key.id}</td>
-                        <td>{key.key_type.label().to_string()}</td>
+                        // Whole, never broken at a hyphen ("AK-" / "abc123", "Write-" / "only").
+                        <td class="mono nowrap">{key.id}</td>
+                        <td class="nowrap">{key.key_type.label().to_string()}</td>
                         <td>{short_time(key.created_at.as_deref().unwrap_or_default())}</td>
                         <td>{key.valid_till.as_deref().map_or_else(|| "no expiry".to_string(), short_time)}</td>
                     </tr>
@@ -124,7 +125,7 @@ pub fn Details(user: User) -> impl IntoView {
                 {row("User id", user.id.clone())}
                 {row("Email", user.email.clone())}
                 {row("Account role", user.account_role.map_or("unknown".into(), |r| r.to_string()))}
-                {row("Status", user.status().label().to_string())}
+                {user.known_status().map(|status| row("Status", status.label().to_string()))}
                 {user.identity_provider.clone().map(|idp| row("Identity provider", format!("{idp} (SCIM)")))}
                 {row("Created", short_time(user.created_on.as_deref().unwrap_or_default()))}
                 {row("Last access", short_time(user.last_access_on.as_deref().unwrap_or_default()))}

@@ -1,13 +1,22 @@
 //! The runbook's clock: "Complete within 1 hour of departure notification". When the person was
 //! notified (editable, kept in the journal), how long is left, and an overdue state.
+//!
+//! The one-hour target is the ADOC runbook's. Treasure Data's runbook sets none, so a TD run's
+//! clock only counts the time since notification and never calls it late.
 
 use crate::runs::RunHandle;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use offboard_engine::model::Dialect;
 use wasm_bindgen::JsValue;
 
 /// The runbook's target.
 pub const HOUR_MS: f64 = 3_600_000.0;
+
+/// Whether the dialect's runbook has the one-hour target (only ADOC's does).
+pub fn has_target(dialect: Dialect) -> bool {
+    dialect == Dialect::Adoc
+}
 
 /// The time now (epoch ms), refreshed every second while the view that asked for it lives.
 ///
@@ -126,15 +135,39 @@ pub fn Clock(run: RunHandle) -> impl IntoView {
         }
     };
 
+    let target = has_target(run.with(|journal| journal.plan.dialect));
+
     // (class, headline, explanation)
     let state = move || {
         let Some(notified) = notified.get() else {
+            let words = if target {
+                "Enter when the departure was notified to start the one-hour clock."
+            } else {
+                "Enter when the departure was notified to start the clock."
+            };
             return (
                 "clock clock-unset",
                 "No notification time".to_string(),
-                "Enter when the departure was notified to start the one-hour clock.".to_string(),
+                words.to_string(),
             );
         };
+        if !target {
+            return match finished.get() {
+                Some(done) => (
+                    "clock clock-ok",
+                    format!("Completed in {}", human_duration(done - notified)),
+                    "After the departure was notified. Treasure Data's runbook sets no time target."
+                        .to_string(),
+                ),
+                None => (
+                    "clock clock-ok",
+                    format!("{} since notification", duration_text(now.get() - notified)),
+                    "Treasure Data's runbook sets no time target: this is how long the departure \
+                     has been waiting."
+                        .to_string(),
+                ),
+            };
+        }
         let deadline = notified + HOUR_MS;
         match finished.get() {
             Some(done) if done <= deadline => (
@@ -180,7 +213,7 @@ pub fn Clock(run: RunHandle) -> impl IntoView {
     };
 
     view! {
-        <section class=move || state().0 aria-label="One-hour clock">
+        <section class=move || state().0 aria-label=if target { "One-hour clock" } else { "Clock" }>
             <div class="clock-time">
                 <strong class="clock-headline" role="timer" aria-live="off">{move || state().1}</strong>
                 <span class="clock-note">{move || state().2}</span>

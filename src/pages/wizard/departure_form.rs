@@ -3,7 +3,7 @@
 //! must be kept, and the server replaces the whole attribute map), and redraws the plan so the
 //! step shows the exact `PUT` it will send.
 
-use super::plan_edit::{self, departure_confirmed, departure_of};
+use super::plan_edit::{self, departure_confirmed, departure_of, nothing_to_hand_over};
 use super::replacement::{PersonPicker, Problem, ProblemNotice, check_person};
 use crate::api;
 use crate::format::today;
@@ -12,6 +12,25 @@ use crate::session::Connection;
 use leptos::prelude::*;
 use offboard_engine::dialect::td::KeyDisposal;
 use offboard_engine::run::plan::{Departure, Inventory};
+
+/// A field the form cannot be confirmed without.
+#[derive(Clone, Copy, PartialEq)]
+enum Missing {
+    Date,
+    Reason,
+    Replacement,
+}
+
+impl Missing {
+    fn words(self, replacement_only: bool) -> &'static str {
+        match self {
+            Missing::Date => "Enter the offboard date.",
+            Missing::Reason => "Enter the reason for the departure: it is recorded on the account.",
+            Missing::Replacement if replacement_only => "Choose who takes over.",
+            Missing::Replacement => "Choose who the work is handed off to.",
+        }
+    }
+}
 
 #[component]
 pub fn DepartureForm(
@@ -25,8 +44,15 @@ pub fn DepartureForm(
     #[prop(optional)]
     replacement_only: bool,
 ) -> impl IntoView {
-    let (current, target) =
-        run.with(|journal| (departure_of(&journal.plan), journal.plan.target.clone()));
+    let (current, target, nothing_owned) = run.with(|journal| {
+        (
+            departure_of(&journal.plan),
+            journal.plan.target.clone(),
+            nothing_to_hand_over(journal),
+        )
+    });
+    // Step 2 asks for a replacement only when there is something to hand over.
+    let replacement_optional = nothing_owned && !replacement_only;
     let confirmed = move || {
         run.with(|journal| {
             if replacement_only {
@@ -45,6 +71,16 @@ pub fn DepartureForm(
     let reason = RwSignal::new(current.reason.clone());
     let handed = RwSignal::new(current.handed_off_to.clone());
     let problem = RwSignal::new(None::<Problem>);
+    // What the last attempt lacked. It is shown only while that field is still empty, so the
+    // message goes as soon as the field is filled in, not at the next press of the button.
+    let missing = RwSignal::new(None::<Missing>);
+    let still_missing = Memo::new(move |_| {
+        missing.get().filter(|field| match field {
+            Missing::Date => date.with(|d| d.trim().is_empty()),
+            Missing::Reason => reason.with(|r| r.trim().is_empty()),
+            Missing::Replacement => handed.with(|h| h.trim().is_empty()),
+        })
+    });
     crate::reactive::effect(move || {
         let now = confirmed() && !editing.get();
         if ready.get_untracked() != now {
@@ -59,14 +95,25 @@ pub fn DepartureForm(
             let (connection, target, entered) =
                 (connection.clone(), target.clone(), entered.clone());
             async move {
-                let person = check_person(&connection, &entered.handed_off_to, &target.email, true);
+                // No one named (allowed only when there is nothing to hand over): no one to check.
+                let named = !entered.handed_off_to.trim().is_empty();
+                let person = async {
+                    match named {
+                        true => {
+                            check_person(&connection, &entered.handed_off_to, &target.email, true)
+                                .await
+                                .map(|person| person.email)
+                        }
+                        false => Ok(String::new()),
+                    }
+                };
                 // The account as it is now: the PUT keeps every attribute it has.
                 let leaving =
                     api::with_platform(&connection, async |p| p.user(&target.reference).await);
                 let (person, leaving) = futures::join!(person, leaving);
                 let person = person?;
                 let leaving = leaving.map_err(Problem::Api)?;
-                Ok::<_, Problem>((entered, person.email, leaving))
+                Ok::<_, Problem>((entered, person, leaving))
             }
         })
     };
@@ -103,22 +150,23 @@ pub fn DepartureForm(
             reason: reason.get_untracked().trim().to_string(),
             handed_off_to: handed.get_untracked().trim().to_string(),
         };
-        let missing = if replacement_only {
+        let lacking = if replacement_only {
             departure
                 .handed_off_to
                 .is_empty()
-                .then_some("Choose who takes over.")
+                .then_some(Missing::Replacement)
         } else if departure.date.is_empty() {
-            Some("Enter the offboard date.")
+            Some(Missing::Date)
         } else if departure.reason.is_empty() {
-            Some("Enter the reason for the departure: it is recorded on the account.")
-        } else if departure.handed_off_to.is_empty() {
-            Some("Choose who the work is handed off to.")
+            Some(Missing::Reason)
+        } else if departure.handed_off_to.is_empty() && !replacement_optional {
+            Some(Missing::Replacement)
         } else {
             None
         };
-        if let Some(words) = missing {
-            problem.set(Some(Problem::Words(words.to_string())));
+        missing.set(lacking);
+        if lacking.is_some() {
+            problem.set(None);
             return;
         }
         // Keep what step 2 recorded (or its defaults) when only the replacement is asked for.
@@ -143,7 +191,12 @@ pub fn DepartureForm(
                     <dt>"Offboard date"</dt><dd>{departure.date.clone()}</dd>
                     <dt>"Reason"</dt><dd>{departure.reason.clone()}</dd>
                 })}
-                <dt>"Handed off to"</dt><dd>{departure.handed_off_to.clone()}</dd>
+                <dt>"Handed off to"</dt>
+                <dd>{if departure.handed_off_to.is_empty() {
+                    "no one: there is nothing to hand over".to_string()
+                } else {
+                    departure.handed_off_to.clone()
+                }}</dd>
             </dl>
         }
     };
@@ -181,6 +234,7 @@ pub fn DepartureForm(
                             <label for="offboard-reason">"Reason"</label>
                             <input id="offboard-reason" type="text" list="offboard-reasons" required autocomplete="off"
                                 placeholder="e.g. Voluntary - New Job"
+                                aria-invalid=move || (still_missing.get() == Some(Missing::Reason)).to_string()
                                 prop:value=move || reason.get()
                                 on:input=move |event| reason.set(event_target_value(&event)) />
                             <datalist id="offboard-reasons">
@@ -195,9 +249,16 @@ pub fn DepartureForm(
                 })}
                 {if replacement_only {
                     view! { <PersonPicker label="Hand the pipelines to" id="pipelines-to" value=handed exclude=exclude enabled_only=true /> }.into_any()
+                } else if replacement_optional {
+                    view! {
+                        <PersonPicker label="Handed off to" id="handed-off-to" value=handed exclude=exclude enabled_only=true />
+                        <p class="hint">{format!("Optional: {} owns no pipelines, so nothing has to be handed over. Name someone only to record who took over the work.", target.name)}</p>
+                    }
+                    .into_any()
                 } else {
                     view! { <PersonPicker label="Handed off to" id="handed-off-to" value=handed exclude=exclude enabled_only=true /> }.into_any()
                 }}
+                {move || still_missing.get().map(|field| view! { <ProblemNotice problem=Problem::Words(field.words(replacement_only).to_string()) /> })}
                 {move || problem.get().map(|found| view! { <ProblemNotice problem=found /> })}
                 <button type="submit" disabled=move || check.pending().get()>
                     {move || if check.pending().get() { "Checking…" } else if replacement_only { "Use this person" } else { "Use these details" }}

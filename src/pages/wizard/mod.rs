@@ -22,6 +22,7 @@ mod td_keys;
 use crate::api;
 use crate::components::already_offboarded::AlreadyOffboarded;
 use crate::components::error_notice::ApiErrorNotice;
+use crate::components::no_such_person::{NoSuchPerson, is_missing};
 use crate::pages::directory::Directory;
 use crate::runs::{RunHandle, storage};
 use crate::session::use_session;
@@ -97,6 +98,7 @@ pub fn WizardPage() -> impl IntoView {
     let screen = {
         let connection = connection.clone();
         let user_link = user_link.clone();
+        let reference = reference.clone();
         move || {
             if let Some(handle) = run.get() {
                 return view! { <Wizard run=handle connection=connection.clone() /> }.into_any();
@@ -122,8 +124,15 @@ pub fn WizardPage() -> impl IntoView {
             }
             match user.get() {
                 None => view! { <p class="muted loading" role="status">"Loading the person…"</p> }.into_any(),
+                Some(Err(error)) if is_missing(&error) => view! {
+                    <section class="card no-such-person">
+                        <h1 tabindex="-1">"Person not found"</h1>
+                        <NoSuchPerson who=reference.clone() connection=connection.clone() />
+                    </section>
+                }
+                .into_any(),
                 Some(Err(error)) => view! {
-                    <h1>"Guided offboarding"</h1>
+                    <h1 tabindex="-1">"Guided offboarding"</h1>
                     <ApiErrorNotice error=error />
                     <p><a href=user_link.clone()>"Back to the person"</a></p>
                 }

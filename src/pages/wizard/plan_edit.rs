@@ -14,7 +14,7 @@
 use offboard_engine::dialect::td::KeyDisposal;
 use offboard_engine::http::Body;
 use offboard_engine::json::FromJson;
-use offboard_engine::model::User;
+use offboard_engine::model::{Dialect, User};
 use offboard_engine::run::journal::{Journal, StepStatus};
 use offboard_engine::run::plan::{self, Action, Departure, Inventory, Plan, Target};
 
@@ -98,11 +98,23 @@ pub fn departure_of(plan: &Plan) -> Departure {
     departure
 }
 
-/// Whether the departure form has been confirmed: a reason and a replacement are in the plan
-/// (the defaults the journal starts with have neither).
+/// Whether the departure form has been confirmed: a reason is in the plan (the defaults the
+/// journal starts with have none, and the form never confirms without one). The replacement is
+/// not part of this test: the form requires one unless there is nothing to hand over
+/// ([`nothing_to_hand_over`]).
 pub fn departure_confirmed(plan: &Plan) -> bool {
-    let departure = departure_of(plan);
-    !departure.reason.trim().is_empty() && !departure.handed_off_to.trim().is_empty()
+    !departure_of(plan).reason.trim().is_empty()
+}
+
+/// Whether step 1 documented that the person owns no pipelines, so nobody has to take anything
+/// over (ADOC; Treasure Data hands nothing over). Not knowing (step 1 skipped, or its pipelines
+/// could not be read) is not "nothing": then a replacement is still asked for.
+pub fn nothing_to_hand_over(journal: &Journal) -> bool {
+    journal.plan.dialect == Dialect::Adoc
+        && journal
+            .snapshot
+            .as_ref()
+            .is_some_and(|snapshot| snapshot["pipelines"].as_array().is_some_and(Vec::is_empty))
 }
 
 /// Who takes over the pipelines, once chosen.
@@ -173,7 +185,6 @@ pub fn step_index(plan: &Plan, id: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use offboard_engine::model::Dialect;
     use offboard_engine::run::plan::CheckKind;
     use serde_json::json;
     use std::collections::BTreeMap;
@@ -256,6 +267,35 @@ mod tests {
         );
         let revoke = journal.plan.steps[2].preview(&journal.plan);
         assert_eq!(revoke.len(), 4, "the documented keys are previewed");
+    }
+
+    #[test]
+    fn nothing_to_hand_over_only_when_step_1_read_no_pipelines() {
+        let mut journal = started();
+        assert!(!nothing_to_hand_over(&journal), "not documented yet");
+        journal.snapshot = Some(json!({"pipelines": null, "errors": {"pipelines": "500"}}));
+        assert!(!nothing_to_hand_over(&journal), "could not be read");
+        journal.snapshot = Some(json!({"pipelines": [{"uid": "pl-1"}]}));
+        assert!(!nothing_to_hand_over(&journal));
+        journal.snapshot = Some(json!({"pipelines": []}));
+        assert!(nothing_to_hand_over(&journal));
+
+        // Confirmed without a replacement: the account records no hand-over at all.
+        let departure = Departure {
+            reason: "Retirement".into(),
+            ..defaults()
+        };
+        let inventory = documented(&journal);
+        redraw(&mut journal, &inventory, &departure, KeyDisposal::Delete);
+        assert!(departure_confirmed(&journal.plan));
+        let put = journal.plan.steps[1].preview(&journal.plan)[0].body_text();
+        assert!(!put.contains("handedOffTo"), "{put}");
+        assert_eq!(replacement(&journal.plan), None);
+        assert_eq!(
+            departure_of(&journal.plan),
+            departure,
+            "read back as no one"
+        );
     }
 
     #[test]

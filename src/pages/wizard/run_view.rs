@@ -36,7 +36,7 @@ pub fn Wizard(run: RunHandle, connection: Connection) -> impl IntoView {
         <div class="wizard-run">
             <div class="page-head wizard-head">
                 <div>
-                    <h1>{format!("{} {}", if only_verifies { "Verifying" } else { "Offboarding" }, target.name)}</h1>
+                    <h1 tabindex="-1">{format!("{} {}", if only_verifies { "Verifying" } else { "Offboarding" }, target.name)}</h1>
                     <p class="subtitle">{subtitle}</p>
                 </div>
             </div>

@@ -44,7 +44,9 @@ pub fn SnapshotView(snapshot: Value) -> impl IntoView {
         ("Permissions", "permissions", "name", "role"),
         ("Pipelines", "pipelines", "uid", "name"),
     ];
-    let rows: Vec<(String, String)> = sections
+    // Each item is kept whole on screen: ids such as `AK-abc123` and types such as `write-only`
+    // must not break at their hyphen (see `.item` in the stylesheet).
+    let rows: Vec<(String, Result<Vec<String>, String>)> = sections
         .iter()
         .filter_map(|(label, key, id, extra)| {
             let section = &snapshot[*key];
@@ -55,7 +57,10 @@ pub fn SnapshotView(snapshot: Value) -> impl IntoView {
                 let error = snapshot["errors"][*key]
                     .as_str()
                     .unwrap_or("could not be read");
-                return Some((label.to_string(), format!("could not be read: {error}")));
+                return Some((
+                    label.to_string(),
+                    Err(format!("could not be read: {error}")),
+                ));
             };
             let mut shown: Vec<String> = items
                 .iter()
@@ -72,12 +77,10 @@ pub fn SnapshotView(snapshot: Value) -> impl IntoView {
             if items.len() > SHOWN {
                 shown.push(format!("and {} more", items.len() - SHOWN));
             }
-            let listed = if shown.is_empty() {
-                "none".to_string()
-            } else {
-                shown.join(", ")
-            };
-            Some((format!("{label} ({})", items.len()), listed))
+            if shown.is_empty() {
+                shown.push("none".to_string());
+            }
+            Some((format!("{label} ({})", items.len()), Ok(shown)))
         })
         .collect();
     let json = serde_json::to_string_pretty(&snapshot).unwrap_or_default();
@@ -91,7 +94,21 @@ pub fn SnapshotView(snapshot: Value) -> impl IntoView {
             <dl class="details">
                 <dt>"Account"</dt><dd>{format!("{person}, {enabled}")}</dd>
                 {(!attributes.is_empty()).then(|| view! { <dt>"Attributes"</dt><dd>{attributes.join("; ")}</dd> })}
-                {rows.into_iter().map(|(label, listed)| view! { <dt>{label}</dt><dd class="mono-list">{listed}</dd> }).collect_view()}
+                {rows.into_iter().map(|(label, listed)| match listed {
+                    Err(problem) => view! { <dt>{label}</dt><dd>{problem}</dd> }.into_any(),
+                    Ok(listed) => {
+                        let count = listed.len();
+                        view! {
+                            <dt>{label}</dt>
+                            <dd class="mono-list">
+                                {listed.into_iter().enumerate().map(|(i, item)| view! {
+                                    <span class="item">{item}</span>{(i + 1 < count).then_some(", ")}
+                                }).collect_view()}
+                            </dd>
+                        }
+                        .into_any()
+                    }
+                }).collect_view()}
             </dl>
             <div class="actions no-print">
                 <button type="button" on:click=move |_| { download::save(&file_name, "application/json", &json); }>

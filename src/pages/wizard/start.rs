@@ -79,14 +79,18 @@ pub fn StartCard(
     let start = move |_| on_start(new_journal(&user, &connection));
     view! {
         <section class="card wizard-start" aria-labelledby="wizard-title">
-            <h1 id="wizard-title">{format!("Guided offboarding: {name}")}</h1>
+            <h1 id="wizard-title" tabindex="-1">{format!("Guided offboarding: {name}")}</h1>
             <p class="lead">
                 "Follow the steps in order. Each one says what it does and why, shows the exact calls before they are made, and asks you to confirm. "
                 "Nothing is skipped unless you type why. At the end you get a report to file."
             </p>
             {scim.map(|idp| view! { <ScimNotice idp=idp /> })}
             <ol class="step-titles">{titles.into_iter().map(|title| view! { <li>{title}</li> }).collect_view()}</ol>
-            <p class="hint">"The runbook's target: complete within 1 hour of departure notification. The clock starts when you start (you can set the notification time on the next screen)."</p>
+            <p class="hint">{if super::clock::has_target(dialect) {
+                "The runbook's target: complete within 1 hour of departure notification. The clock starts when you start (you can set the notification time on the next screen)."
+            } else {
+                "A clock shows how long since the departure was notified (Treasure Data's runbook sets no time target). It starts when you start; you can set the notification time on the next screen."
+            }}</p>
             <button type="button" class="primary" on:click=start>"Start offboarding"</button>
         </section>
     }
@@ -129,7 +133,7 @@ pub fn ResumeOffer(
     );
     view! {
         <section class="card wizard-resume" aria-labelledby="resume-title">
-            <h1 id="resume-title">{format!("Resume the offboarding of {}?", target.name)}</h1>
+            <h1 id="resume-title" tabindex="-1">{format!("Resume the offboarding of {}?", target.name)}</h1>
             <p>{format!("An offboarding of {} <{}> was started {} by {} and not finished: {done} of {total} steps are done.", target.name, target.email, started, journal.operator)}</p>
             <p>{format!("Next: {next}. Resuming continues where it stopped: calls that finished are not made again and no step is skipped.")}</p>
             <div class="actions">
@@ -145,7 +149,7 @@ pub fn ResumeOffer(
 pub fn Refused(refusal: Refusal, name: String, back: String) -> impl IntoView {
     view! {
         <section class="card wizard-refused" aria-labelledby="refused-title">
-            <h1 id="refused-title">{format!("You cannot offboard {name}")}</h1>
+            <h1 id="refused-title" tabindex="-1">{format!("You cannot offboard {name}")}</h1>
             <div class="notice notice-error" role="alert"><p>{refusal.to_string()}</p></div>
             <p><a href=back>"Back to the person"</a></p>
         </section>

@@ -116,9 +116,19 @@ pub fn StepCard(run: RunHandle, index: usize, connection: Connection) -> impl In
     let decided = RwSignal::new(true);
     let replacement = Memo::new(move |_| run.with(|journal| plan_edit::replacement(&journal.plan)));
     let transfer = id == "transfer-ownership";
+    // Step 6 with nobody to hand to is ready when step 1 found no pipelines; should some turn up
+    // by the time it runs (the step then fails), a replacement is asked for after all.
+    let nothing_to_hand_over = Memo::new(move |_| {
+        run.with(|journal| {
+            transfer
+                && plan_edit::nothing_to_hand_over(journal)
+                && !matches!(journal.steps[index].status, StepStatus::Failed { .. })
+        })
+    });
     let ready = move || {
         if transfer {
             run.with(|journal| plan_edit::replacement(&journal.plan).is_some())
+                || nothing_to_hand_over.get()
         } else {
             decided.get()
         }
@@ -199,6 +209,13 @@ pub fn StepCard(run: RunHandle, index: usize, connection: Connection) -> impl In
                     Some(to) => {
                         view! { <p>"Pipelines go to " <strong>{to}</strong> "."</p> }.into_any()
                     }
+                    None if nothing_to_hand_over.get() => {
+                        let name = run.with(|journal| journal.plan.target.name.clone());
+                        view! {
+                            <p>{format!("{name} owned no pipelines when their access was documented: there is nothing to hand over. This step checks that none has been created since.")}</p>
+                        }
+                        .into_any()
+                    }
                     // Asked only once it is this step's turn: step 2 normally chooses (its form
                     // would otherwise be on the page twice).
                     None if open.get() => {
@@ -223,6 +240,7 @@ pub fn StepCard(run: RunHandle, index: usize, connection: Connection) -> impl In
             status.get().is_finished(),
             run.with(|journal| departure_confirmed(&journal.plan)),
             replacement.get(),
+            nothing_to_hand_over.get(),
         )
     });
     let decision = move || {
@@ -323,6 +341,10 @@ pub fn StepCard(run: RunHandle, index: usize, connection: Connection) -> impl In
             let text = match card.status {
                 StepStatus::Failed { .. } => format!("Retry step {number}"),
                 _ if card.calls > 0 => format!("Continue step {number}"),
+                // Nothing to transfer: what the step does is the check.
+                _ if nothing_to_hand_over.get() && replacement.get().is_none() => {
+                    "Check no pipelines are left".to_string()
+                }
                 _ => label.to_string(),
             };
             Some(view! {
