@@ -596,6 +596,20 @@ pub fn reactivation(inventory: &Inventory, date: &str, by: &str, groups: &[Strin
     }
 }
 
+/// The facts that together mean "no access left" on a platform: what every offboarding must
+/// prove, whatever its steps (see `run::verdict`).
+pub fn access_facts(dialect: Dialect) -> Vec<CheckKind> {
+    match dialect {
+        Dialect::Adoc => vec![
+            CheckKind::Disabled,
+            CheckKind::NoKeys,
+            CheckKind::NoGroups,
+            CheckKind::NoPermissions,
+        ],
+        Dialect::Td => vec![CheckKind::UserRemoved, CheckKind::NoKeys],
+    }
+}
+
 /// Whether the person looks offboarded already: an ADOC account disabled with no API key left
 /// (Treasure Data has no disabled state: a removed user is simply not found). Such a person is
 /// offered a fresh verification rather than a second offboarding.
@@ -607,15 +621,7 @@ pub fn looks_offboarded(dialect: Dialect, inventory: &Inventory) -> bool {
 pub fn verification(dialect: Dialect, inventory: &Inventory) -> Plan {
     let target = Target::new(&inventory.user, dialect);
     // The facts of access (as the lockout proves them); ownership is the wizard's hand-over.
-    let checks = match dialect {
-        Dialect::Adoc => vec![
-            CheckKind::Disabled,
-            CheckKind::NoKeys,
-            CheckKind::NoGroups,
-            CheckKind::NoPermissions,
-        ],
-        Dialect::Td => vec![CheckKind::UserRemoved, CheckKind::NoKeys],
-    };
+    let checks = access_facts(dialect);
     Plan {
         kind: RunKind::Verification,
         dialect,

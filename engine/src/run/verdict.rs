@@ -92,13 +92,7 @@ pub fn required_facts(plan: &Plan) -> Vec<CheckKind> {
         Dialect::Adoc if plan.kind == RunKind::Deletion => {
             vec![CheckKind::UserDeleted, CheckKind::NoKeys]
         }
-        Dialect::Adoc => vec![
-            CheckKind::Disabled,
-            CheckKind::NoKeys,
-            CheckKind::NoGroups,
-            CheckKind::NoPermissions,
-        ],
-        Dialect::Td => vec![CheckKind::UserRemoved, CheckKind::NoKeys],
+        dialect => super::plan::access_facts(dialect),
     };
     let mut add = |fact: &CheckKind| {
         if !facts.contains(fact) {
@@ -513,6 +507,25 @@ mod tests {
         ]
     }
 
+    /// The disable `PUT` of `step`, failed with `status`.
+    fn failed_put(step: usize, status: u16, detail: &str) -> CallRecord {
+        CallRecord {
+            seq: 0,
+            step,
+            method: Method::Put,
+            path: "/admin/api/users/user-scim".into(),
+            body: String::new(),
+            started_at_ms: 0.0,
+            duration_ms: 1.0,
+            attempts: 1,
+            status: Some(status),
+            outcome: CallOutcome::Failed {
+                summary: "The call failed.".into(),
+                detail: detail.into(),
+            },
+        }
+    }
+
     fn fact<'a>(verdict: &'a Verdict, label: &str) -> &'a Fact {
         verdict.facts.iter().find(|f| f.label == label).unwrap()
     }
@@ -627,21 +640,11 @@ mod tests {
         };
         let mut journal = journal(plan::emergency(Dialect::Adoc, &inventory, "2024-12-05"));
         let disable = index(&journal, "disable");
-        journal.calls.push(CallRecord {
-            seq: 0,
-            step: disable,
-            method: Method::Put,
-            path: "/admin/api/users/user-scim".into(),
-            body: String::new(),
-            started_at_ms: 0.0,
-            duration_ms: 1.0,
-            attempts: 1,
-            status: Some(403),
-            outcome: CallOutcome::Failed {
-                summary: "The platform refused this.".into(),
-                detail: "403 Forbidden: admins can change restricted users only".into(),
-            },
-        });
+        journal.calls.push(failed_put(
+            disable,
+            403,
+            "403 Forbidden: admins can change restricted users only",
+        ));
         finish(
             &mut journal,
             "disable",
@@ -673,21 +676,9 @@ mod tests {
         };
         let mut journal = journal(plan::emergency(Dialect::Adoc, &inventory, "2024-12-05"));
         let disable = index(&journal, "disable");
-        journal.calls.push(CallRecord {
-            seq: 0,
-            step: disable,
-            method: Method::Put,
-            path: "/admin/api/users/user-scim".into(),
-            body: String::new(),
-            started_at_ms: 0.0,
-            duration_ms: 1.0,
-            attempts: 4,
-            status: Some(503),
-            outcome: CallOutcome::Failed {
-                summary: "The platform had a problem.".into(),
-                detail: "503 server error: busy".into(),
-            },
-        });
+        journal
+            .calls
+            .push(failed_put(disable, 503, "503 server error: busy"));
         finish(
             &mut journal,
             "disable",

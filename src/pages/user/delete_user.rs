@@ -7,6 +7,7 @@
 //! be typed, warns (and asks for an acknowledgement) when reassigned keys would gain a stronger
 //! role, and then runs the engine's deletion plan: verified, with a report like every run.
 
+use super::rules::blocking_rule;
 use crate::components::modal::Modal;
 use crate::components::run_progress::RunProgress;
 use crate::pages::directory::Directory;
@@ -18,7 +19,7 @@ use leptos_router::hooks::use_navigate;
 use offboard_engine::dialect::td::KeyDisposal;
 use offboard_engine::http::encode_component;
 use offboard_engine::model::{ApiKey, Dialect, User};
-use offboard_engine::policy::{AccountRole, Party, may_take_access};
+use offboard_engine::policy::AccountRole;
 use offboard_engine::run::journal::Journal;
 use offboard_engine::run::plan::{self, Inventory};
 use offboard_engine::words;
@@ -31,44 +32,6 @@ pub struct Holdings {
     pub pipelines: usize,
 }
 
-/// The rule that keeps the connected person from deleting `user`, if one does.
-pub fn blocking_rule(connection: &Connection, user: &User) -> Option<String> {
-    if let Some(me) = &connection.identity.user {
-        if me.id == user.id || me.email.eq_ignore_ascii_case(&user.email) {
-            return Some("You cannot delete your own account.".into());
-        }
-        if let Some(role) = me.account_role {
-            let actor = Party { id: &me.id, role };
-            let target = Party {
-                id: &user.id,
-                role: user.account_role.unwrap_or(AccountRole::Restricted),
-            };
-            if let Err(refusal) = may_take_access(actor, target) {
-                return Some(match refusal {
-                    offboard_engine::policy::Refusal::AccountOwner => {
-                        "Nobody can delete the account owner.".to_string()
-                    }
-                    offboard_engine::policy::Refusal::AdminOnAdmin => {
-                        "Administrators can delete restricted users only: ask the account owner."
-                            .to_string()
-                    }
-                    other => other.to_string(),
-                });
-            }
-        }
-    }
-    if user.scim_managed {
-        let idp = user
-            .identity_provider
-            .clone()
-            .unwrap_or_else(|| "the identity provider".into());
-        return Some(format!(
-            "Managed by {idp} through SCIM: delete this account in {idp}."
-        ));
-    }
-    None
-}
-
 #[component]
 pub fn DeleteUser(connection: Connection, user: User, holdings: Holdings) -> impl IntoView {
     let opener = NodeRef::<leptos::html::Button>::new();
@@ -79,7 +42,7 @@ pub fn DeleteUser(connection: Connection, user: User, holdings: Holdings) -> imp
             let _ = button.focus();
         }
     });
-    if let Some(rule) = blocking_rule(&connection, &user) {
+    if let Some(rule) = blocking_rule(&connection, &user, "delete") {
         return view! {
             <span class="blocked-action">
                 <button type="button" class="danger-outline" disabled aria-describedby="delete-rule">"Delete user"</button>

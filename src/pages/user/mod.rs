@@ -3,6 +3,7 @@
 
 mod delete_user;
 mod reactivate;
+mod rules;
 mod sections;
 mod snapshot_panel;
 

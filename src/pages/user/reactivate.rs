@@ -3,6 +3,7 @@
 //! this browser recorded (ticked, for review), says that API keys are never restored, and then
 //! runs the engine's reactivation plan: verified, with a report.
 
+use super::rules::blocking_rule;
 use crate::components::modal::Modal;
 use crate::components::run_progress::RunProgress;
 use crate::format::today;
@@ -10,40 +11,10 @@ use crate::runs::{RunHandle, storage};
 use crate::session::Connection;
 use leptos::prelude::*;
 use offboard_engine::model::{Dialect, User};
-use offboard_engine::policy::{AccountRole, Party, may_take_access};
 use offboard_engine::run::journal::Journal;
 use offboard_engine::run::plan::{self, Inventory};
 use offboard_engine::time::rfc3339;
 use offboard_engine::words;
-
-/// The rule that keeps the connected person from reactivating `user`, if one does: the same
-/// policy as taking access away (restoring it is as sensitive), plus SCIM.
-fn blocking_rule(connection: &Connection, user: &User) -> Option<String> {
-    if let (Some(me), Some(role)) = (
-        &connection.identity.user,
-        connection
-            .identity
-            .user
-            .as_ref()
-            .and_then(|u| u.account_role),
-    ) {
-        let actor = Party { id: &me.id, role };
-        let target = Party {
-            id: &user.id,
-            role: user.account_role.unwrap_or(AccountRole::Restricted),
-        };
-        if let Err(refusal) = may_take_access(actor, target) {
-            return Some(refusal.to_string());
-        }
-    }
-    user.scim_managed.then(|| {
-        let idp = user
-            .identity_provider
-            .clone()
-            .unwrap_or_else(|| "the identity provider".into());
-        format!("Managed by {idp} through SCIM: reactivate this account in {idp}.")
-    })
-}
 
 #[component]
 pub fn Reactivate(
@@ -64,7 +35,7 @@ pub fn Reactivate(
             let _ = button.focus();
         }
     });
-    if let Some(rule) = blocking_rule(&connection, &user) {
+    if let Some(rule) = blocking_rule(&connection, &user, "reactivate") {
         return view! {
             <span class="blocked-action">
                 <button type="button" disabled aria-describedby="reactivate-rule">"Reactivate"</button>
