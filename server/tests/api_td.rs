@@ -16,7 +16,7 @@ async fn show_and_list_users() {
         me.body,
         json!({"id": 1, "email": "owner@company.com", "name": "Olivia Owner", "first_name": "Olivia",
                "last_name": "Owner", "account_owner": true, "administrator": true,
-               "created_at": created, "updated_at": updated})
+               "created_at": created, "updated_at": updated, "scim_managed": false})
     );
     let list = server.td("GET", "/v3/user/list", TD_ADMIN, None).await;
     list.expect(200);
@@ -34,6 +34,14 @@ async fn show_and_list_users() {
         Some(json!(false))
     );
     assert_eq!(list.header("cache-control"), Some("no-store"));
+    // The extension names a SCIM-managed account's identity provider.
+    let scim = list.body["users"]
+        .as_array()
+        .and_then(|u| u.iter().find(|u| u["email"] == "scim.user@company.com"))
+        .cloned()
+        .unwrap();
+    assert_eq!(scim["scim_managed"], true);
+    assert_eq!(scim["identity_provider"], "Okta");
 }
 
 #[tokio::test]
