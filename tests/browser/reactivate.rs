@@ -27,6 +27,7 @@ async fn a_person_offboarded_by_the_wizard_is_reactivated_with_their_groups() {
 
     // Back on the person's page (same tab: the connection is kept).
     browser.link("user-123").await.click().await.unwrap();
+    browser.see("Pipelines (0)").await;
     browser.press("Reactivate").await;
     browser.see_role("dialog", "Reactivate First Last?").await;
     browser.see("Recorded by the guided offboarding of").await;
@@ -94,4 +95,38 @@ async fn a_person_offboarded_by_the_wizard_is_reactivated_with_their_groups() {
         reactivate.is_empty(),
         "an enabled account is not offered reactivation"
     );
+}
+
+#[tokio::test]
+async fn on_a_phone_a_locked_out_person_is_brought_back_with_the_groups_the_lockout_removed() {
+    let server = TestServer::start(Setup::default()).await;
+    let browser = Browser::open_phone(&server).await;
+    browser.visit("/emergency?user=user-123").await;
+    browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
+    browser.press("Lock out now").await;
+    browser.see_role("status", "Locked out in").await;
+
+    // Opening the lockout again says the person is already offboarded.
+    browser.visit("/emergency?user=user-123").await;
+    browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
+    browser.see("First Last is already offboarded").await;
+    browser.screenshot("already-offboarded-phone").await;
+
+    browser.visit("/users/user-123").await;
+    browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
+    browser.see("Pipelines (2)").await;
+    browser.press("Reactivate").await;
+    browser.see("Recorded by the emergency lockout of").await;
+    browser.screenshot("reactivate-modal-phone").await;
+    browser
+        .press("Reactivate first.last@company.com and restore 3 groups")
+        .await;
+    browser
+        .see_role("status", "Reactivated and verified.")
+        .await;
+    browser.screenshot("reactivate-done-phone").await;
+    let (_, groups) = server.owner().get("/admin/api/users/user-123/groups").await;
+    assert_eq!(groups["groups"].as_array().unwrap().len(), 3, "{groups}");
+    let (_, account) = server.owner().get("/admin/api/users/user-123").await;
+    assert_eq!(account["enabled"], true);
 }

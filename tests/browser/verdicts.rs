@@ -367,3 +367,26 @@ async fn someone_already_offboarded_is_offered_the_earlier_report_and_a_fresh_ch
         .1;
     assert_eq!(events_before, events_after, "verifying changes nothing");
 }
+
+#[tokio::test]
+async fn on_a_phone_the_verdict_names_what_is_left() {
+    let server = TestServer::start(Setup::default()).await;
+    let browser = Browser::open_phone(&server).await;
+    browser.visit("/emergency?user=user-scim").await;
+    browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
+    browser.press("Revoke keys now").await;
+    let verdict = browser.see_role("alert", "Not fully locked out").await;
+    assert!(
+        verdict
+            .text()
+            .await
+            .unwrap()
+            .contains("Disable this account in Okta")
+    );
+    browser.screenshot("verdict-emergency-scim-phone").await;
+    let (_, keys) = server
+        .owner()
+        .get("/admin/api/users/user-scim/api-keys")
+        .await;
+    assert_eq!(keys["meta"]["total"], 0);
+}

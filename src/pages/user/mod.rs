@@ -91,21 +91,27 @@ pub fn UserPage() -> impl IntoView {
     };
 
     // Delete is offered once the person and what they hold are read: the modal restates them.
+    // Memos, so an open dialog is not rebuilt when the same answers arrive again.
+    let holdings = Memo::new(move |_| {
+        let found = user.get()?.ok()?;
+        let holdings = Holdings {
+            keys: keys.get()?.ok()?,
+            groups: match adoc {
+                true => groups.get()?.ok()?.into_iter().map(|g| g.id).collect(),
+                false => Vec::new(),
+            },
+            pipelines: match adoc {
+                true => pipelines.get().and_then(Result::ok).map_or(0, |p| p.len()),
+                false => 0,
+            },
+        };
+        Some((found, holdings))
+    });
+    let found_user = Memo::new(move |_| user.get().and_then(Result::ok));
     let delete = {
         let connection = connection.clone();
         move || {
-            let found = user.get()?.ok()?;
-            let holdings = Holdings {
-                keys: keys.get()?.ok()?,
-                groups: match adoc {
-                    true => groups.get()?.ok()?.into_iter().map(|g| g.id).collect(),
-                    false => Vec::new(),
-                },
-                pipelines: match adoc {
-                    true => pipelines.get().and_then(Result::ok).map_or(0, |p| p.len()),
-                    false => 0,
-                },
-            };
+            let (found, holdings) = holdings.get()?;
             Some(
                 view! { <DeleteUser connection=connection.clone() user=found holdings=holdings /> },
             )
@@ -114,7 +120,7 @@ pub fn UserPage() -> impl IntoView {
     let reactivate = {
         let connection = connection.clone();
         move || {
-            let found = user.get()?.ok()?;
+            let found = found_user.get()?;
             let reread = Callback::new(move |()| version.update(|v| *v += 1));
             Some(view! { <Reactivate connection=connection.clone() user=found on_done=reread /> })
         }

@@ -164,7 +164,8 @@ fn ReactivateDialog(
                                                 if on { c.push(for_change.clone()); }
                                             });
                                         } />
-                                    <span>{label}" "<code>{id}</code></span>
+                                    // The lockout records ids only: no name to repeat then.
+                                    <span>{(label != id).then(|| format!("{label} "))}<code>{id.clone()}</code></span>
                                 </label>
                             }
                         }).collect_view()}
