@@ -7,7 +7,7 @@
 //! be typed, warns (and asks for an acknowledgement) when reassigned keys would gain a stronger
 //! role, and then runs the engine's deletion plan: verified, with a report like every run.
 
-use super::rules::blocking_rule;
+use super::rules::{BlockedAction, blocking_rule};
 use crate::components::modal::Modal;
 use crate::components::run_progress::RunProgress;
 use crate::pages::directory::Directory;
@@ -43,13 +43,8 @@ pub fn DeleteUser(connection: Connection, user: User, holdings: Holdings) -> imp
         }
     });
     if let Some(rule) = blocking_rule(&connection, &user, "delete") {
-        return view! {
-            <span class="blocked-action">
-                <button type="button" class="danger-outline" disabled aria-describedby="delete-rule">"Delete user"</button>
-                <span id="delete-rule" class="rule">{rule}</span>
-            </span>
-        }
-        .into_any();
+        return view! { <BlockedAction label="Delete user" id="delete-rule" class="danger-outline" rule=rule /> }
+            .into_any();
     }
     view! {
         <button type="button" class="danger-outline" node_ref=opener aria-haspopup="dialog"

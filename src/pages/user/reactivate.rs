@@ -3,7 +3,7 @@
 //! this browser recorded (ticked, for review), says that API keys are never restored, and then
 //! runs the engine's reactivation plan: verified, with a report.
 
-use super::rules::blocking_rule;
+use super::rules::{BlockedAction, blocking_rule};
 use crate::components::modal::Modal;
 use crate::components::run_progress::RunProgress;
 use crate::format::today;
@@ -36,13 +36,8 @@ pub fn Reactivate(
         }
     });
     if let Some(rule) = blocking_rule(&connection, &user, "reactivate") {
-        return view! {
-            <span class="blocked-action">
-                <button type="button" disabled aria-describedby="reactivate-rule">"Reactivate"</button>
-                <span id="reactivate-rule" class="rule">{rule}</span>
-            </span>
-        }
-        .into_any();
+        return view! { <BlockedAction label="Reactivate" id="reactivate-rule" class="" rule=rule /> }
+            .into_any();
     }
     view! {
         <button type="button" node_ref=opener aria-haspopup="dialog" on:click=move |_| open.set(true)>"Reactivate"</button>

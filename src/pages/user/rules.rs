@@ -2,6 +2,7 @@
 //! policy (the server enforces the same) plus the SCIM rule.
 
 use crate::session::Connection;
+use leptos::prelude::*;
 use offboard_engine::model::User;
 use offboard_engine::policy::{AccountRole, Party, Refusal, may_take_access};
 
@@ -36,4 +37,21 @@ pub fn blocking_rule(connection: &Connection, user: &User, verb: &str) -> Option
             .unwrap_or_else(|| "the identity provider".into());
         format!("Managed by {idp} through SCIM: {verb} this account in {idp}.")
     })
+}
+
+/// A control that may not be used here: shown disabled, with the rule that blocks it beside it
+/// (never a dead button, never a silent hide).
+#[component]
+pub fn BlockedAction(
+    label: &'static str,
+    id: &'static str,
+    class: &'static str,
+    rule: String,
+) -> impl IntoView {
+    view! {
+        <span class="blocked-action">
+            <button type="button" class=class disabled aria-describedby=id>{label}</button>
+            <span id=id class="rule">{rule}</span>
+        </span>
+    }
 }
