@@ -5,39 +5,7 @@ use crate::policy::AccountRole;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// Which admin API a connection speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Dialect {
-    /// Acceldata Data Observability Cloud.
-    Adoc,
-    /// Treasure Data.
-    Td,
-}
-
-impl Dialect {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Dialect::Adoc => "adoc",
-            Dialect::Td => "td",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Dialect::Adoc => "Acceldata ADOC",
-            Dialect::Td => "Treasure Data",
-        }
-    }
-
-    pub fn parse(word: &str) -> Option<Self> {
-        match word {
-            "adoc" => Some(Dialect::Adoc),
-            "td" => Some(Dialect::Td),
-            _ => None,
-        }
-    }
-}
+pub use crate::dialect::Dialect;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -67,12 +35,6 @@ pub struct User {
 // Reading users back (the session, a run's snapshot): see `crate::json`.
 
 crate::deserialize_from_json!(User);
-
-impl crate::json::FromJson for Dialect {
-    fn from_json(value: &serde_json::Value) -> crate::json::Read<Self> {
-        crate::json::variant(value, &[Dialect::Adoc, Dialect::Td], Dialect::as_str)
-    }
-}
 
 impl crate::json::FromJson for AccountRole {
     fn from_json(value: &serde_json::Value) -> crate::json::Read<Self> {
@@ -161,10 +123,7 @@ impl User {
 
     /// The identifier the dialect's endpoints take in their paths: ADOC the user id, TD the email.
     pub fn reference(&self, dialect: Dialect) -> &str {
-        match dialect {
-            Dialect::Adoc => &self.id,
-            Dialect::Td => &self.email,
-        }
+        dialect.api().reference(self)
     }
 
     /// Whether `needle` (already lower-case) occurs in the id, email or name.

@@ -5,30 +5,14 @@
 //! ([`Platform::offers`]) instead of failing.
 
 use crate::client::Client;
-use crate::dialect::{adoc, has_next_page, td};
+use crate::dialect::{DialectApi, every_page};
 use crate::error::ApiError;
 use crate::http::{Clock, Transport};
 use crate::model::{ApiKey, Dialect, Group, Permission, Pipeline, Role, User};
 use crate::policy::AccountRole;
+use crate::run::plan::Target;
 
-/// The parts of a person's access a dialect may or may not have.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Section {
-    Groups,
-    Roles,
-    Permissions,
-    Pipelines,
-    /// An enabled/disabled state (TD users simply exist or not).
-    Disable,
-}
-
-impl Section {
-    /// Treasure Data has users and API keys only: no groups, roles, permissions, pipelines or
-    /// disabled state.
-    pub fn offered_by(self, dialect: Dialect) -> bool {
-        dialect == Dialect::Adoc
-    }
-}
+pub use crate::dialect::Capability;
 
 /// Why connecting did not give a usable admin connection.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -62,32 +46,25 @@ impl<'a, T: Transport, C: Clock> Platform<'a, T, C> {
         self.dialect
     }
 
-    pub fn client(&self) -> &'a Client<T, C> {
-        self.client
+    fn api(&self) -> &'static dyn DialectApi {
+        self.dialect.api()
     }
 
-    pub fn offers(&self, section: Section) -> bool {
-        section.offered_by(self.dialect)
+    pub fn offers(&self, capability: Capability) -> bool {
+        self.api().offers(capability)
     }
 
     /// Who the credentials belong to, refusing anyone who is not an administrator.
     ///
-    /// ADOC has no documented "who am I"; the reference server's `users/current` extension
-    /// answers it, and a platform without it (404) is checked with an admin-only call instead,
-    /// so a working admin key still connects, just without a name.
+    /// A platform without a "who am I" (404) is checked with an admin-only call instead, where
+    /// the dialect has one, so a working admin key still connects, just without a name.
     pub async fn who_am_i(&self) -> Result<Option<User>, ConnectError> {
-        let answer = match self.dialect {
-            Dialect::Adoc => self
-                .client
-                .value(&adoc::current_user())
-                .await
-                .and_then(|v| adoc::parse_user(&v)),
-            Dialect::Td => self
-                .client
-                .value(&td::show_caller())
-                .await
-                .and_then(|v| td::parse_user(&v)),
-        };
+        let api = self.api();
+        let answer = self
+            .client
+            .value(&api.who_am_i())
+            .await
+            .and_then(|v| api.parse_who_am_i(&v));
         match answer {
             Ok(user)
                 if user
@@ -99,122 +76,93 @@ impl<'a, T: Transport, C: Clock> Platform<'a, T, C> {
                 })
             }
             Ok(user) => Ok(Some(user)),
-            Err(ApiError::NotFound { .. }) if self.dialect == Dialect::Adoc => {
-                self.client.value(&adoc::count_users()).await?;
-                Ok(None)
-            }
+            Err(error @ ApiError::NotFound { .. }) => match api.admin_probe() {
+                Some(probe) => {
+                    self.client.value(&probe).await?;
+                    Ok(None)
+                }
+                None => Err(error.into()),
+            },
             Err(error) => Err(error.into()),
         }
     }
 
-    /// One page of the directory (ADOC pages; TD returns everyone on page 0).
+    /// One page of the directory from index `first`, with the total where the platform says.
     pub async fn users_page(
         &self,
         first: u64,
         search: Option<&str>,
     ) -> Result<(Vec<User>, Option<u64>), ApiError> {
-        match self.dialect {
-            Dialect::Adoc => {
-                let value = self
-                    .client
-                    .value(&adoc::list_users(first, adoc::USERS_PAGE, search))
-                    .await?;
-                let page = adoc::parse_users_page(&value)?;
-                Ok((page.items, page.total))
-            }
-            Dialect::Td => {
-                let users = td::parse_users(&self.client.value(&td::list_users()).await?)?;
-                let total = users.len() as u64;
-                Ok((users, Some(total)))
-            }
-        }
+        let api = self.api();
+        let page =
+            api.parse_users_page(&self.client.value(&api.list_users(first, search)).await?)?;
+        Ok((page.items, page.total))
     }
 
-    /// One user, by the reference the dialect's paths take (ADOC id, TD email). TD has no
-    /// single-user endpoint, so the list is searched.
-    pub async fn user(&self, reference: &str) -> Result<User, ApiError> {
-        match self.dialect {
-            Dialect::Adoc => {
-                adoc::parse_user(&self.client.value(&adoc::get_user(reference)).await?)
-            }
-            Dialect::Td => td::parse_users(&self.client.value(&td::list_users()).await?)?
-                .into_iter()
-                .find(|user| user.email.eq_ignore_ascii_case(reference) || user.id == reference)
-                .ok_or_else(|| ApiError::NotFound {
-                    message: format!("no user {reference}"),
-                }),
-        }
+    /// How many users a directory page holds; `None` when the platform lists everyone at once.
+    pub fn users_page_size(&self) -> Option<u64> {
+        self.api().users_page_size()
     }
 
-    /// Finds a user by id or email, whichever the person typed (the emergency deep link).
+    /// One user, by the reference the dialect's paths take (ADOC id, TD email), or by id or
+    /// email, whichever the person typed (the emergency deep link).
     pub async fn find_user(&self, id_or_email: &str) -> Result<User, ApiError> {
+        let api = self.api();
         let needle = id_or_email.trim();
-        if self.dialect == Dialect::Td || !needle.contains('@') {
-            return self.user(needle).await;
-        }
-        let (users, _) = self.users_page(0, Some(needle)).await?;
-        users
-            .into_iter()
-            .find(|user| user.email.eq_ignore_ascii_case(needle))
-            .ok_or_else(|| ApiError::NotFound {
-                message: format!("no user with email {needle}"),
-            })
+        api.pick_user(needle, &self.client.value(&api.find_user(needle)).await?)
     }
 
     /// Every API key of the user, walking all pages.
     pub async fn keys(&self, user: &User) -> Result<Vec<ApiKey>, ApiError> {
-        match self.dialect {
-            Dialect::Td => td::parse_keys(&self.client.value(&td::list_keys(&user.email)).await?),
-            Dialect::Adoc => {
-                let mut keys = Vec::new();
-                let mut page = 0;
-                loop {
-                    let request = adoc::list_keys(&user.id, page, adoc::KEYS_PAGE);
-                    let parsed = adoc::parse_keys_page(&self.client.value(&request).await?)?;
-                    let more =
-                        has_next_page(page, adoc::KEYS_PAGE, parsed.items.len(), parsed.total);
-                    keys.extend(parsed.items);
-                    if !more {
-                        return Ok(keys);
-                    }
-                    page += 1;
-                }
-            }
-        }
+        let api = self.api();
+        let reference = api.reference(user);
+        every_page(api.keys_page_size(), |page| async move {
+            api.parse_keys_page(&self.client.value(&api.list_keys(reference, page)).await?)
+        })
+        .await
     }
 
     pub async fn groups(&self, user: &User) -> Result<Vec<Group>, ApiError> {
-        self.adoc_only(Section::Groups)?;
-        adoc::parse_groups(&self.client.value(&adoc::list_groups(&user.id)).await?)
+        let api = self.api();
+        let value = self
+            .read(Capability::Groups, api.list_groups(&self.target(user)))
+            .await?;
+        api.parse_groups(&value)
     }
 
     pub async fn roles(&self, user: &User) -> Result<Vec<Role>, ApiError> {
-        self.adoc_only(Section::Roles)?;
-        adoc::parse_roles(&self.client.value(&adoc::roles(&user.id)).await?)
+        let api = self.api();
+        let value = self
+            .read(Capability::Roles, api.list_roles(&self.target(user)))
+            .await?;
+        api.parse_roles(&value)
     }
 
     pub async fn permissions(&self, user: &User) -> Result<Vec<Permission>, ApiError> {
-        self.adoc_only(Section::Permissions)?;
-        adoc::parse_permissions(&self.client.value(&adoc::permissions(&user.id)).await?)
+        let api = self.api();
+        let request = api.list_permissions(&self.target(user));
+        api.parse_permissions(&self.read(Capability::Permissions, request).await?)
     }
 
     pub async fn pipelines(&self, user: &User) -> Result<Vec<Pipeline>, ApiError> {
-        self.adoc_only(Section::Pipelines)?;
-        adoc::parse_pipelines(
-            &self
-                .client
-                .value(&adoc::pipelines_owned_by(&user.email))
-                .await?,
-        )
+        let api = self.api();
+        let request = api.owned_pipelines(&self.target(user));
+        api.parse_pipelines(&self.read(Capability::Pipelines, request).await?)
     }
 
-    fn adoc_only(&self, section: Section) -> Result<(), ApiError> {
-        if self.offers(section) {
-            Ok(())
-        } else {
-            Err(ApiError::Shape {
-                detail: format!("{} has no {section:?}", self.dialect.label()),
-            })
+    fn target(&self, user: &User) -> Target {
+        Target::new(user, self.dialect)
+    }
+
+    /// Sends a read the dialect may not have, saying so without calling when it has not.
+    async fn read(
+        &self,
+        capability: Capability,
+        request: Option<crate::http::Request>,
+    ) -> Result<serde_json::Value, ApiError> {
+        match request {
+            Some(request) => self.client.value(&request).await,
+            None => Err(crate::dialect::not_offered(self.api().label(), capability)),
         }
     }
 }
@@ -333,7 +281,7 @@ mod tests {
             FakeClock::default(),
         );
         let platform = Platform::new(&client, Dialect::Td);
-        assert!(!platform.offers(Section::Groups));
+        assert!(!platform.offers(Capability::Groups));
         assert!(block_on(platform.groups(&User::default())).is_err());
     }
 

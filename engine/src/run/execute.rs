@@ -3,14 +3,14 @@
 //! and lists again) so that a retry, a resume or a key created mid-run all end the same way.
 
 use super::journal::{CallOutcome, CallRecord, Journal, StepStatus};
+use super::plan::Target;
 use super::plan::{Action, CheckKind};
 use super::verify;
 use crate::client::{Client, parse_json};
-use crate::dialect::td::KeyDisposal;
-use crate::dialect::{adoc, has_next_page, td};
+use crate::dialect::{Capability, DialectApi, KeyDisposal, every_page, not_offered};
 use crate::error::ApiError;
 use crate::http::{Clock, Request, Response, Transport};
-use crate::model::{ApiKey, Dialect};
+use crate::model::ApiKey;
 use futures::StreamExt;
 use serde_json::Value;
 use std::cell::RefCell;
@@ -70,11 +70,6 @@ impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
         }
     }
 
-    pub fn with_concurrency(mut self, concurrency: usize) -> Self {
-        self.concurrency = concurrency.max(1);
-        self
-    }
-
     /// Runs every step not yet finished, in order, continuing past a failed one: in an
     /// emergency each step still takes access away even if the one before left something.
     pub async fn run_remaining(&self) {
@@ -110,18 +105,14 @@ impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
                 .map(drop)
                 .map_err(summary),
             Action::RestoreGroups { groups } => {
-                let (id, _) = self.target();
-                self.send_once(index, adoc::assign_groups(&id, &groups), OnMissing::Fail)
+                let request = self.api().assign_groups(&self.target(), &groups);
+                self.send_planned(index, request, Capability::Groups.noun(), OnMissing::Fail)
                     .await
-                    .map(drop)
-                    .map_err(summary)
             }
             Action::DeleteUser => {
-                let (id, _) = self.target();
-                self.send_once(index, adoc::delete_user(&id), OnMissing::Done)
+                let request = self.api().delete_user(&self.target());
+                self.send_planned(index, request, "account deletion", OnMissing::Done)
                     .await
-                    .map(drop)
-                    .map_err(summary)
             }
         };
         let status = match outcome {
@@ -224,12 +215,33 @@ impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
             .await
     }
 
-    fn target(&self) -> (String, String) {
-        let journal = self.journal.borrow();
-        (
-            journal.plan.target.id.clone(),
-            journal.plan.target.email.clone(),
-        )
+    /// Sends a one-off change of the plan (see [`Runner::send_once`]), or says the dialect has
+    /// no such call.
+    async fn send_planned(
+        &self,
+        step: usize,
+        request: Option<Request>,
+        what: &str,
+        on_missing: OnMissing,
+    ) -> Result<(), String> {
+        let request = request.ok_or_else(|| self.lacks(what))?;
+        self.send_once(step, request, on_missing)
+            .await
+            .map(drop)
+            .map_err(summary)
+    }
+
+    /// Why a step cannot run: the dialect has no such call (a plan drawn for another dialect).
+    fn lacks(&self, what: &str) -> String {
+        format!("{} has no {what}.", self.api().label())
+    }
+
+    pub(crate) fn target(&self) -> Target {
+        self.journal.borrow().plan.target.clone()
+    }
+
+    pub(crate) fn api(&self) -> &'static dyn DialectApi {
+        self.journal.borrow().plan.dialect.api()
     }
 
     fn set_status(&self, index: usize, status: StepStatus) {
@@ -248,41 +260,28 @@ impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
         (self.on_change)();
     }
 
-    /// Every API key of the target (ADOC: all pages), read as part of `step`.
+    /// Every API key of the target (all pages), read as part of `step`.
     pub(crate) async fn list_keys(&self, step: usize) -> Result<Vec<ApiKey>, ApiError> {
-        let (id, email) = self.target();
-        if self.dialect() == Dialect::Td {
-            let answer = self
-                .send(step, td::list_keys(&email), OnMissing::Fail)
-                .await?;
-            return td::parse_keys(&answer.json()?);
-        }
-        let mut keys = Vec::new();
-        let mut page = 0;
-        loop {
-            let answer = self
-                .send(
-                    step,
-                    adoc::list_keys(&id, page, adoc::KEYS_PAGE),
-                    OnMissing::Fail,
-                )
-                .await?;
-            let parsed = adoc::parse_keys_page(&answer.json()?)?;
-            let more = has_next_page(page, adoc::KEYS_PAGE, parsed.items.len(), parsed.total);
-            keys.extend(parsed.items);
-            if !more {
-                return Ok(keys);
+        let api = self.api();
+        let reference = self.target().reference;
+        every_page(api.keys_page_size(), |page| {
+            let request = api.list_keys(&reference, page);
+            async move {
+                let answer = self.send(step, request, OnMissing::Fail).await?;
+                api.parse_keys_page(&answer.json()?)
             }
-            page += 1;
-        }
+        })
+        .await
     }
 
     async fn list_groups(&self, step: usize) -> Result<Vec<String>, ApiError> {
-        let (id, _) = self.target();
-        let answer = self
-            .send(step, adoc::list_groups(&id), OnMissing::Fail)
-            .await?;
-        Ok(adoc::parse_groups(&answer.json()?)?
+        let api = self.api();
+        let request = api
+            .list_groups(&self.target())
+            .ok_or_else(|| not_offered(api.label(), Capability::Groups))?;
+        let answer = self.send(step, request, OnMissing::Fail).await?;
+        Ok(api
+            .parse_groups(&answer.json()?)?
             .into_iter()
             .map(|group| group.id)
             .collect())
@@ -302,14 +301,10 @@ impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
             if keys.is_empty() {
                 return Ok(());
             }
-            let (_, email) = self.target();
-            let td = self.dialect() == Dialect::Td;
+            let (api, reference) = (self.api(), self.target().reference);
             let deletes = keys
                 .iter()
-                .map(|key| match td {
-                    true => (td::remove_key(&email, key), OnMissing::Done),
-                    false => (adoc::delete_key(key), OnMissing::Done),
-                })
+                .map(|key| (api.revoke_key(&reference, key), OnMissing::Done))
                 .collect();
             self.send_all(step, deletes, false).await;
         }
@@ -328,8 +323,10 @@ impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
     /// every key is revoked one by one instead: key changes are allowed where the account is
     /// not, and a refused removal must not leave working keys behind.
     async fn remove_user(&self, step: usize, keys: &KeyDisposal) -> Result<(), String> {
-        let (_, email) = self.target();
-        let removal = td::remove_user(&email, keys);
+        let removal = self
+            .api()
+            .remove_user(&self.target(), keys)
+            .ok_or_else(|| self.lacks("user removal"))?;
         match self.send_once(step, removal, OnMissing::Done).await {
             Ok(_) => Ok(()),
             Err(ApiError::Forbidden { message }) if *keys == KeyDisposal::Delete => {
@@ -346,16 +343,18 @@ impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
     }
 
     async fn remove_groups(&self, step: usize) -> Result<(), String> {
-        let (id, _) = self.target();
+        let target = self.target();
         for _ in 0..ROUNDS {
             let groups = self.list_groups(step).await.map_err(summary)?;
             if groups.is_empty() {
                 return Ok(());
             }
+            let removal = self
+                .api()
+                .remove_groups(&target, &groups)
+                .ok_or_else(|| self.lacks(Capability::Groups.noun()))?;
             // A failure is left to the next round's list, which shows what is still there.
-            let _ = self
-                .send(step, adoc::remove_groups(&id, &groups), OnMissing::Fail)
-                .await;
+            let _ = self.send(step, removal, OnMissing::Fail).await;
         }
         let left = self.list_groups(step).await.map_err(summary)?;
         leftover(&left, "group membership")
@@ -369,14 +368,17 @@ impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
         keys: Vec<String>,
         groups: Vec<String>,
     ) -> Result<(), String> {
-        let (id, _) = self.target();
+        let (api, target) = (self.api(), self.target());
         let mut requests: Vec<(Request, OnMissing)> = keys
             .iter()
-            .map(|key| (adoc::delete_key(key), OnMissing::Done))
+            .map(|key| (api.revoke_key(&target.reference, key), OnMissing::Done))
             .collect();
-        if !groups.is_empty() {
+        if let Some(removal) = api
+            .remove_groups(&target, &groups)
+            .filter(|_| !groups.is_empty())
+        {
             // First in the queue: one call that takes every permission away at once.
-            requests.insert(0, (adoc::remove_groups(&id, &groups), OnMissing::Fail));
+            requests.insert(0, (removal, OnMissing::Fail));
         }
         self.send_all(step, requests, true).await;
         let (keys_left, groups_left) =
@@ -389,19 +391,25 @@ impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
     }
 
     async fn transfer_pipelines(&self, step: usize, to: &str) -> Result<(), String> {
-        let (_, email) = self.target();
+        let (api, target) = (self.api(), self.target());
         for _ in 0..ROUNDS {
+            let listing = api
+                .owned_pipelines(&target)
+                .ok_or_else(|| self.lacks(Capability::Pipelines.noun()))?;
             let answer = self
-                .send(step, adoc::pipelines_owned_by(&email), OnMissing::Fail)
+                .send(step, listing, OnMissing::Fail)
                 .await
                 .map_err(summary)?;
-            let owned = adoc::parse_pipelines(&answer.json().map_err(summary)?).map_err(summary)?;
+            let owned = api
+                .parse_pipelines(&answer.json().map_err(summary)?)
+                .map_err(summary)?;
             if owned.is_empty() {
                 break;
             }
             let moves = owned
                 .iter()
-                .map(|p| (adoc::transfer_pipeline(&p.uid, to), OnMissing::Fail))
+                .filter_map(|p| api.transfer_pipeline(&p.uid, to))
+                .map(|request| (request, OnMissing::Fail))
                 .collect();
             self.send_all(step, moves, false).await;
         }
@@ -451,10 +459,6 @@ impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
         self.journal.borrow_mut().snapshot = Some(snapshot);
         (self.on_change)();
         Ok(())
-    }
-
-    pub(crate) fn dialect(&self) -> Dialect {
-        self.journal.borrow().plan.dialect
     }
 
     pub(crate) fn journal(&self) -> &RefCell<Journal> {

@@ -5,8 +5,7 @@
 //! reconciles (lists what is still there and removes it), so the calls actually made can include
 //! keys created after the plan was drawn; the journal records those.
 
-use crate::dialect::td::KeyDisposal;
-use crate::dialect::{adoc, td};
+use crate::dialect::{DialectApi, KeyDisposal};
 use crate::http::Request;
 use crate::json::{Fields, FromJson, Read, variant};
 use crate::model::{Dialect, User};
@@ -209,7 +208,8 @@ pub fn offboarding_attributes(
     attributes
 }
 
-fn step(id: &str, title: &str, why: &str, action: Action) -> Step {
+/// One step of a plan (the dialects' plan modules write their steps with it).
+pub(crate) fn step(id: &str, title: &str, why: &str, action: Action) -> Step {
     Step {
         id: id.into(),
         title: title.into(),
@@ -218,7 +218,26 @@ fn step(id: &str, title: &str, why: &str, action: Action) -> Step {
     }
 }
 
-/// The runbook's "Complete Offboarding Workflow" (ADOC) or the TD delete-user flow.
+/// The snapshot a deletion takes first: a deleted account cannot be read afterwards.
+pub(crate) fn deletion_snapshot() -> Step {
+    step(
+        "document",
+        "Document current access",
+        "Records what the person could reach, kept with this report: a deleted account cannot be read afterwards.",
+        Action::Document,
+    )
+}
+
+fn plan(kind: RunKind, dialect: Dialect, target: Target, steps: Vec<Step>) -> Plan {
+    Plan {
+        kind,
+        dialect,
+        target,
+        steps,
+    }
+}
+
+/// The guided offboarding: the runbook's whole workflow, in its order (see each dialect's plans).
 pub fn wizard(
     dialect: Dialect,
     inventory: &Inventory,
@@ -226,395 +245,54 @@ pub fn wizard(
     td_keys: KeyDisposal,
 ) -> Plan {
     let target = Target::new(&inventory.user, dialect);
-    let steps = match dialect {
-        Dialect::Adoc => {
-            // No replacement (the person owns nothing to hand over): no `handedOffTo` at all,
-            // rather than an empty or invented one.
-            let handed_off_to =
-                Some(departure.handed_off_to.as_str()).filter(|to| !to.trim().is_empty());
-            let attributes = offboarding_attributes(
-                &inventory.user.attributes,
-                &departure.date,
-                &departure.reason,
-                handed_off_to,
-            );
-            vec![
-                step(
-                    "document",
-                    "Document current access",
-                    "Records everything the person can reach, with who recorded it and when. It is the audit trail and the handover list, and it is kept with this run's report.",
-                    Action::Document,
-                ),
-                step(
-                    "disable",
-                    "Disable the account (don't delete)",
-                    "Disabling stops every sign-in and every API key at once while keeping the account: audit history and data lineage stay intact, compliance is met, and the person can be reactivated if they return.",
-                    Action::Disable {
-                        request: adoc::disable_user(&target.id, Some(&attributes)),
-                    },
-                ),
-                step(
-                    "revoke-keys",
-                    "Revoke API keys",
-                    "Deletes every API key, on every page of the list, so no script or tool can act as this person. The list is read again at the end to catch a key created meanwhile.",
-                    Action::RevokeKeys {
-                        known: inventory.keys.clone(),
-                    },
-                ),
-                step(
-                    "remove-groups",
-                    "Remove group memberships",
-                    "Groups grant roles and roles grant permissions: with no groups left, the account holds no permissions even if it were re-enabled by mistake.",
-                    Action::RemoveGroups {
-                        known: inventory.groups.clone(),
-                    },
-                ),
-                step(
-                    "verify",
-                    "Verify access removed",
-                    "Reads the account back and checks each fact: disabled, no keys, no groups, no permissions. Each check shows the answer it read.",
-                    Action::Verify {
-                        checks: vec![
-                            CheckKind::Disabled,
-                            CheckKind::OffboardingRecorded,
-                            CheckKind::NoKeys,
-                            CheckKind::NoGroups,
-                            CheckKind::NoPermissions,
-                        ],
-                    },
-                ),
-                step(
-                    "transfer-ownership",
-                    "Update ownership",
-                    "Moves every pipeline the person owns to their replacement, so nothing the team relies on is left without an owner.",
-                    Action::TransferPipelines {
-                        to: departure.handed_off_to.clone(),
-                        known: inventory.pipelines.clone(),
-                    },
-                ),
-            ]
-        }
-        Dialect::Td if inventory.user.scim_managed => vec![
-            step(
-                "document",
-                "Document current access",
-                "Records the user and their API keys, with who recorded them and when, before anything changes.",
-                Action::Document,
-            ),
-            scim_td_revoke(&target, &inventory.keys),
-            step(
-                "verify",
-                "Verify",
-                "Checks no API key is left, and reads the user list: the account itself stays until it is removed in the identity provider.",
-                Action::Verify {
-                    checks: vec![CheckKind::UserRemoved, CheckKind::NoKeys],
-                },
-            ),
-        ],
-        Dialect::Td => {
-            let mut checks = vec![CheckKind::UserRemoved, CheckKind::NoKeys];
-            if let KeyDisposal::Reassign(Some(to)) = &td_keys {
-                checks.push(CheckKind::KeysReassigned {
-                    to: to.clone(),
-                    keys: inventory.keys.clone(),
-                });
-            }
-            vec![
-                step(
-                    "document",
-                    "Document current access",
-                    "Records the user and their API keys, with who recorded them and when, before anything changes.",
-                    Action::Document,
-                ),
-                step(
-                    "remove-user",
-                    "Remove the user",
-                    "Treasure Data has no disabled state: the user is removed. Their API keys are deleted (recommended: any script using them stops at once) or reassigned, which gives the keys the new owner's permissions.",
-                    Action::RemoveUser { keys: td_keys },
-                ),
-                step(
-                    "verify",
-                    "Verify access removed",
-                    "Checks the user is gone from the user list and that no key of theirs is still listed (unless reassigned, then under the new owner). Streaming ingest may keep working for up to one minute, so this is checked again after a minute.",
-                    Action::Verify { checks },
-                ),
-            ]
-        }
-    };
-    Plan {
-        kind: RunKind::Wizard,
-        dialect,
-        target,
-        steps,
-    }
+    let steps = dialect
+        .api()
+        .wizard_steps(&target, inventory, departure, td_keys);
+    plan(RunKind::Wizard, dialect, target, steps)
 }
 
-/// The runbook's "Emergency Offboarding", done at once: disable, then revoke every key and remove
-/// every group concurrently, then verify. A SCIM-managed user cannot be disabled or have groups
-/// changed here (the identity provider owns them), so only their keys are revoked.
+/// The runbook's "Emergency Offboarding", done at once (see each dialect's plans).
 pub fn emergency(dialect: Dialect, inventory: &Inventory, date: &str) -> Plan {
     let target = Target::new(&inventory.user, dialect);
-    let steps = match dialect {
-        Dialect::Td if inventory.user.scim_managed => vec![
-            scim_td_revoke(&target, &inventory.keys),
-            step(
-                "verify",
-                "Verify",
-                "Checks no key is left, and whether the account is still listed (it stays until removed in the identity provider).",
-                Action::Verify {
-                    checks: vec![CheckKind::UserRemoved, CheckKind::NoKeys],
-                },
-            ),
-        ],
-        Dialect::Td => vec![
-            step(
-                "remove-user",
-                "Remove the user and delete their keys",
-                "Treasure Data has no disabled state: removing the user with their keys deleted is the lockout.",
-                Action::RemoveUser {
-                    keys: KeyDisposal::Delete,
-                },
-            ),
-            step(
-                "verify",
-                "Verify",
-                "Checks the user and their keys are gone.",
-                Action::Verify {
-                    checks: vec![CheckKind::UserRemoved, CheckKind::NoKeys],
-                },
-            ),
-        ],
-        Dialect::Adoc if inventory.user.scim_managed => vec![
-            step(
-                "revoke-keys",
-                "Revoke every API key",
-                "API keys are not managed by the identity provider, so they can be revoked here.",
-                Action::RevokeKeys {
-                    known: inventory.keys.clone(),
-                },
-            ),
-            step(
-                "verify",
-                "Verify",
-                "Reads every fact back: no API key may be left; the account's enabled state, groups and permissions show what is left to do in the identity provider.",
-                Action::Verify {
-                    checks: vec![
-                        CheckKind::Disabled,
-                        CheckKind::NoKeys,
-                        CheckKind::NoGroups,
-                        CheckKind::NoPermissions,
-                    ],
-                },
-            ),
-        ],
-        Dialect::Adoc => {
-            let attributes =
-                offboarding_attributes(&inventory.user.attributes, date, "Emergency", None);
-            vec![
-                step(
-                    "disable",
-                    "Disable the account",
-                    "First, so every key of the person stops working on its very next request.",
-                    Action::Disable {
-                        request: adoc::disable_user(&target.id, Some(&attributes)),
-                    },
-                ),
-                step(
-                    "lock-out",
-                    "Revoke every key and remove every group",
-                    "All at once, a few requests in flight, then a sweep for anything created meanwhile.",
-                    Action::LockOut {
-                        keys: inventory.keys.clone(),
-                        groups: inventory.groups.clone(),
-                    },
-                ),
-                step(
-                    "verify",
-                    "Verify",
-                    "Reads the account back: disabled, no keys, no groups, no permissions.",
-                    Action::Verify {
-                        checks: vec![
-                            CheckKind::Disabled,
-                            CheckKind::NoKeys,
-                            CheckKind::NoGroups,
-                            CheckKind::NoPermissions,
-                        ],
-                    },
-                ),
-            ]
-        }
-    };
-    Plan {
-        kind: RunKind::Emergency,
-        dialect,
-        target,
-        steps,
-    }
+    let steps = dialect.api().emergency_steps(&target, inventory, date);
+    plan(RunKind::Emergency, dialect, target, steps)
 }
 
-/// A SCIM-managed Treasure Data user: the platform refuses to remove the account (the identity
-/// provider owns it), but their keys are not the identity provider's, so each is revoked here.
-fn scim_td_revoke(target: &Target, keys: &[String]) -> Step {
-    let idp = target
-        .identity_provider
-        .as_deref()
-        .unwrap_or("the identity provider");
-    step(
-        "revoke-keys",
-        "Revoke every API key",
-        &format!(
-            "{idp} owns this account through SCIM, so the platform refuses to remove it here. Its API keys are not {idp}'s: each is revoked here, one by one. Then remove the account in {idp}."
-        ),
-        Action::RevokeKeys {
-            known: keys.to_vec(),
-        },
-    )
-}
-
-/// The delete-user modal's run. Treasure Data: remove the user with the chosen key option, then
-/// verify. ADOC: revoke every key and remove every group first (so nothing of theirs outlives a
-/// failed delete), then delete the account, then verify it and its keys are gone. The snapshot
-/// comes first in both: a deleted account cannot be documented afterwards.
+/// The delete-user modal's run: the snapshot first, then the account goes with its keys
+/// deleted (or, where the dialect allows, reassigned), then verification.
 pub fn deletion(dialect: Dialect, inventory: &Inventory, keys: KeyDisposal) -> Plan {
     let target = Target::new(&inventory.user, dialect);
-    let document = step(
-        "document",
-        "Document current access",
-        "Records what the person could reach, kept with this report: a deleted account cannot be read afterwards.",
-        Action::Document,
-    );
-    let steps = match dialect {
-        Dialect::Td => {
-            let mut checks = vec![CheckKind::UserRemoved, CheckKind::NoKeys];
-            if let KeyDisposal::Reassign(Some(to)) = &keys {
-                checks.push(CheckKind::KeysReassigned {
-                    to: to.clone(),
-                    keys: inventory.keys.clone(),
-                });
-            }
-            vec![
-                document,
-                step(
-                    "remove-user",
-                    "Delete the user",
-                    "POST /v3/user/remove: the account goes, and its API keys are deleted or reassigned as chosen.",
-                    Action::RemoveUser { keys },
-                ),
-                step(
-                    "verify",
-                    "Verify",
-                    "Checks the user is no longer listed and no key of theirs is (reassigned keys under their new owner).",
-                    Action::Verify { checks },
-                ),
-            ]
-        }
-        Dialect::Adoc => vec![
-            document,
-            step(
-                "revoke-keys",
-                "Revoke every API key",
-                "First, so no key outlives the account even if the delete fails.",
-                Action::RevokeKeys {
-                    known: inventory.keys.clone(),
-                },
-            ),
-            step(
-                "remove-groups",
-                "Remove every group membership",
-                "Groups grant roles and permissions: none is left behind.",
-                Action::RemoveGroups {
-                    known: inventory.groups.clone(),
-                },
-            ),
-            step(
-                "delete-user",
-                "Delete the account",
-                "DELETE /admin/api/users/:userId/remove-user.",
-                Action::DeleteUser,
-            ),
-            step(
-                "verify",
-                "Verify",
-                "Reads the account and its keys back: both must be gone.",
-                Action::Verify {
-                    checks: vec![CheckKind::UserDeleted, CheckKind::NoKeys],
-                },
-            ),
-        ],
-    };
-    Plan {
-        kind: RunKind::Deletion,
-        dialect,
-        target,
-        steps,
-    }
+    let steps = dialect.api().deletion_steps(&target, inventory, keys);
+    plan(RunKind::Deletion, dialect, target, steps)
 }
 
-/// Bringing back a person who returns (ADOC, "can reactivate if they return"): re-enable the
-/// account with `status` REACTIVATED, the date and who did it, keeping the offboarding
-/// attributes as history; then, if chosen, restore the groups an offboarding run recorded.
-/// API keys are never restored: they were secrets, and new ones must be issued.
-pub fn reactivation(inventory: &Inventory, date: &str, by: &str, groups: &[String]) -> Plan {
-    let target = Target::new(&inventory.user, Dialect::Adoc);
-    let mut attributes = inventory.user.attributes.clone();
-    attributes.insert("status".into(), vec!["REACTIVATED".into()]);
-    attributes.insert("reactivatedDate".into(), vec![date.into()]);
-    attributes.insert("reactivatedBy".into(), vec![by.into()]);
-    let mut steps = vec![step(
-        "reactivate",
-        "Re-enable the account",
-        "Sets enabled back to true and records the reactivation (status, date, who); the offboarding attributes stay as history.",
-        Action::Reactivate {
-            request: adoc::enable_user(&target.id, &attributes),
-        },
-    )];
-    let mut checks = vec![CheckKind::Enabled];
-    if !groups.is_empty() {
-        steps.push(step(
-            "restore-groups",
-            "Restore group memberships",
-            "Adds the person back to the groups the offboarding recorded, as reviewed.",
-            Action::RestoreGroups {
-                groups: groups.to_vec(),
-            },
-        ));
-        checks.push(CheckKind::GroupsRestored {
-            groups: groups.to_vec(),
-        });
-    }
-    steps.push(step(
-        "verify",
-        "Verify",
-        "Reads the account back: enabled, and a member of each restored group.",
-        Action::Verify { checks },
-    ));
-    Plan {
-        kind: RunKind::Reactivation,
-        dialect: Dialect::Adoc,
-        target,
-        steps,
-    }
+/// Bringing back a person who returns; `None` where the dialect has nothing to bring back (a
+/// removed Treasure Data user is gone).
+pub fn reactivation(
+    dialect: Dialect,
+    inventory: &Inventory,
+    date: &str,
+    by: &str,
+    groups: &[String],
+) -> Option<Plan> {
+    let target = Target::new(&inventory.user, dialect);
+    let steps = dialect
+        .api()
+        .reactivation_steps(&target, inventory, date, by, groups)?;
+    Some(plan(RunKind::Reactivation, dialect, target, steps))
 }
 
 /// The facts that together mean "no access left" on a platform: what every offboarding must
 /// prove, whatever its steps (see `run::verdict`).
 pub fn access_facts(dialect: Dialect) -> Vec<CheckKind> {
-    match dialect {
-        Dialect::Adoc => vec![
-            CheckKind::Disabled,
-            CheckKind::NoKeys,
-            CheckKind::NoGroups,
-            CheckKind::NoPermissions,
-        ],
-        Dialect::Td => vec![CheckKind::UserRemoved, CheckKind::NoKeys],
-    }
+    dialect.api().access_facts()
 }
 
-/// Whether the person looks offboarded already: an ADOC account disabled with no API key left
-/// (Treasure Data has no disabled state: a removed user is simply not found). Such a person is
-/// offered a fresh verification rather than a second offboarding.
+/// Whether the person looks offboarded already (an ADOC account disabled with no API key left;
+/// a removed Treasure Data user is simply not found). Such a person is offered a fresh
+/// verification rather than a second offboarding.
 pub fn looks_offboarded(dialect: Dialect, inventory: &Inventory) -> bool {
-    dialect == Dialect::Adoc && inventory.user.enabled == Some(false) && inventory.keys.is_empty()
+    dialect.api().looks_offboarded(inventory)
 }
 
 /// Reads every fact of access back, changing nothing: the check for a person offboarded earlier.
@@ -622,100 +300,108 @@ pub fn verification(dialect: Dialect, inventory: &Inventory) -> Plan {
     let target = Target::new(&inventory.user, dialect);
     // The facts of access (as the lockout proves them); ownership is the wizard's hand-over.
     let checks = access_facts(dialect);
-    Plan {
-        kind: RunKind::Verification,
-        dialect,
-        target,
-        steps: vec![step(
-            "verify",
-            "Verify access removed",
-            "Reads the account back and checks each fact again; nothing is changed. Each check shows the answer it read.",
-            Action::Verify { checks },
-        )],
-    }
+    let steps = vec![step(
+        "verify",
+        "Verify access removed",
+        "Reads the account back and checks each fact again; nothing is changed. Each check shows the answer it read.",
+        Action::Verify { checks },
+    )];
+    plan(RunKind::Verification, dialect, target, steps)
 }
 
 impl Step {
     /// The calls this step will make, as far as they are known before it runs (the dry run).
+    /// A call the dialect has no form for is left out (its plans never ask for it).
     pub fn preview(&self, plan: &Plan) -> Vec<Request> {
+        let api = plan.dialect.api();
         let target = &plan.target;
-        match &self.action {
-            Action::Document => match plan.dialect {
-                Dialect::Adoc => vec![
-                    adoc::get_user(&target.id),
-                    adoc::roles(&target.id),
-                    adoc::list_keys(&target.id, 0, adoc::KEYS_PAGE),
-                    adoc::list_groups(&target.id),
-                    adoc::permissions(&target.id),
-                    adoc::pipelines_owned_by(&target.email),
-                ],
-                Dialect::Td => vec![td::list_users(), td::list_keys(&target.email)],
-            },
-            Action::Disable { request } => vec![request.clone()],
-            Action::RevokeKeys { known } if plan.dialect == Dialect::Td => {
-                let mut calls = vec![td::list_keys(&target.email)];
-                calls.extend(known.iter().map(|key| td::remove_key(&target.email, key)));
-                calls.push(td::list_keys(&target.email));
-                calls
+        let keys = || api.list_keys(&target.reference, 0);
+        let calls: Vec<Option<Request>> = match &self.action {
+            Action::Document => document_reads(api, target),
+            Action::Disable { request } | Action::Reactivate { request } => {
+                vec![Some(request.clone())]
             }
-            Action::RevokeKeys { known } => {
-                let mut calls = vec![adoc::list_keys(&target.id, 0, adoc::KEYS_PAGE)];
-                calls.extend(known.iter().map(|key| adoc::delete_key(key)));
-                calls.push(adoc::list_keys(&target.id, 0, adoc::KEYS_PAGE));
-                calls
-            }
+            Action::RevokeKeys { known } => std::iter::once(Some(keys()))
+                .chain(
+                    known
+                        .iter()
+                        .map(|key| Some(api.revoke_key(&target.reference, key))),
+                )
+                .chain([Some(keys())])
+                .collect(),
             Action::RemoveGroups { known } => vec![
-                adoc::list_groups(&target.id),
-                adoc::remove_groups(&target.id, known),
-                adoc::list_groups(&target.id),
+                api.list_groups(target),
+                api.remove_groups(target, known),
+                api.list_groups(target),
             ],
-            Action::LockOut { keys, groups } => {
-                let mut calls: Vec<Request> =
-                    keys.iter().map(|key| adoc::delete_key(key)).collect();
+            Action::LockOut {
+                keys: known,
+                groups,
+            } => {
+                let mut calls: Vec<Option<Request>> = known
+                    .iter()
+                    .map(|key| Some(api.revoke_key(&target.reference, key)))
+                    .collect();
                 if !groups.is_empty() {
-                    calls.push(adoc::remove_groups(&target.id, groups));
+                    calls.push(api.remove_groups(target, groups));
                 }
-                calls.push(adoc::list_keys(&target.id, 0, adoc::KEYS_PAGE));
-                calls.push(adoc::list_groups(&target.id));
+                calls.push(Some(keys()));
+                calls.push(api.list_groups(target));
                 calls
             }
             Action::Verify { checks } => checks
                 .iter()
-                .flat_map(|check| check_calls(check, target))
+                .flat_map(|check| check_calls(check, plan))
+                .map(Some)
                 .collect(),
-            Action::TransferPipelines { to, known } => {
-                let mut calls = vec![adoc::pipelines_owned_by(&target.email)];
-                calls.extend(known.iter().map(|uid| adoc::transfer_pipeline(uid, to)));
-                calls.push(adoc::pipelines_owned_by(&target.email));
-                calls
-            }
-            Action::RemoveUser { keys } => vec![td::remove_user(&target.email, keys)],
-            Action::DeleteUser => vec![adoc::delete_user(&target.id)],
-            Action::Reactivate { request } => vec![request.clone()],
-            Action::RestoreGroups { groups } => vec![adoc::assign_groups(&target.id, groups)],
-        }
+            Action::TransferPipelines { to, known } => std::iter::once(api.owned_pipelines(target))
+                .chain(known.iter().map(|uid| api.transfer_pipeline(uid, to)))
+                .chain([api.owned_pipelines(target)])
+                .collect(),
+            Action::RemoveUser { keys } => vec![api.remove_user(target, keys)],
+            Action::DeleteUser => vec![api.delete_user(target)],
+            Action::RestoreGroups { groups } => vec![api.assign_groups(target, groups)],
+        };
+        calls.into_iter().flatten().collect()
     }
 }
 
-/// The read each check makes.
-pub fn check_calls(check: &CheckKind, target: &Target) -> Vec<Request> {
-    match check {
+/// What documenting current access reads: the user, then each part of access the dialect has
+/// (the first page of keys shown; every page is read at run time).
+fn document_reads(api: &dyn DialectApi, target: &Target) -> Vec<Option<Request>> {
+    vec![
+        Some(api.find_user(&target.reference)),
+        api.list_roles(target),
+        Some(api.list_keys(&target.reference, 0)),
+        api.list_groups(target),
+        api.list_permissions(target),
+        api.owned_pipelines(target),
+    ]
+}
+
+/// The read each check makes; a check the dialect cannot read has none (and stays unchecked).
+pub fn check_calls(check: &CheckKind, plan: &Plan) -> Vec<Request> {
+    let api = plan.dialect.api();
+    let target = &plan.target;
+    let reads = match check {
         CheckKind::Disabled
         | CheckKind::OffboardingRecorded
         | CheckKind::UserDeleted
-        | CheckKind::Enabled => vec![adoc::get_user(&target.id)],
-        CheckKind::GroupsRestored { .. } => vec![adoc::list_groups(&target.id)],
-        CheckKind::NoKeys if target.reference == target.email && target.id != target.email => {
-            vec![td::list_keys(&target.email)]
-        }
-        CheckKind::NoKeys => vec![adoc::list_keys(&target.id, 0, adoc::KEYS_PAGE)],
-        CheckKind::NoGroups => vec![adoc::list_groups(&target.id)],
-        CheckKind::NoPermissions => vec![adoc::permissions(&target.id)],
-        CheckKind::NoPipelines => vec![adoc::pipelines_owned_by(&target.email)],
-        CheckKind::UserRemoved => vec![td::list_users()],
+        | CheckKind::Enabled => vec![Some(api.find_user(&target.reference))],
+        CheckKind::GroupsRestored { .. } | CheckKind::NoGroups => vec![api.list_groups(target)],
+        CheckKind::NoKeys => vec![Some(api.list_keys(&target.reference, 0))],
+        CheckKind::NoPermissions => vec![api.list_permissions(target)],
+        CheckKind::NoPipelines => vec![api.owned_pipelines(target)],
+        CheckKind::UserRemoved => vec![Some(api.list_users(0, Some(&target.email)))],
         // The user list names the new owner's role, which the reassigned keys now carry.
-        CheckKind::KeysReassigned { to, .. } => vec![td::list_keys(to), td::list_users()],
-    }
+        CheckKind::KeysReassigned { to, .. } => {
+            vec![
+                Some(api.list_keys(to, 0)),
+                Some(api.list_users(0, Some(to))),
+            ]
+        }
+    };
+    reads.into_iter().flatten().collect()
 }
 
 // Reading plans back from a journal: see `crate::json` (the JSON is the one `Serialize` writes).

@@ -321,26 +321,44 @@ fn a_run_resumed_from_its_journal_repeats_no_finished_change() {
 
 #[test]
 fn verdicts_fail_with_the_evidence_read() {
+    let on = |dialect: Dialect, id: &str, email: &str| {
+        let user = User {
+            id: id.into(),
+            email: email.into(),
+            ..User::default()
+        };
+        let inventory = Inventory {
+            user,
+            ..Inventory::default()
+        };
+        plan::verification(dialect, &inventory)
+    };
+    let adoc = on(Dialect::Adoc, "u", "");
+    let td = on(Dialect::Td, "1", "a@b.c");
     let (passed, evidence) = verify::judge(
         &CheckKind::Disabled,
-        &json!({"userId": "u", "enabled": true}),
-        "",
+        Some(&json!({"userId": "u", "enabled": true})),
+        &adoc,
     );
     assert!(!passed);
     assert_eq!(evidence, "\"enabled\": true");
     let (passed, evidence) = verify::judge(
         &CheckKind::NoKeys,
-        &json!({"data": [{"accessKey": "AK-1"}], "meta": {"total": 1}}),
-        "",
+        Some(&json!({"data": [{"accessKey": "AK-1"}], "meta": {"total": 1}})),
+        &adoc,
     );
     assert!(!passed);
     assert_eq!(evidence, "1 key: AK-1");
-    let (passed, _) = verify::judge(&CheckKind::NoPermissions, &json!({"permissions": []}), "");
+    let (passed, _) = verify::judge(
+        &CheckKind::NoPermissions,
+        Some(&json!({"permissions": []})),
+        &adoc,
+    );
     assert!(passed);
     let (passed, evidence) = verify::judge(
         &CheckKind::UserRemoved,
-        &json!({"users": [{"email": "a@b.c"}]}),
-        "a@b.c",
+        Some(&json!({"users": [{"email": "a@b.c"}]})),
+        &td,
     );
     assert!(!passed);
     assert_eq!(evidence, "1 users, a@b.c still listed");
@@ -348,16 +366,29 @@ fn verdicts_fail_with_the_evidence_read() {
         to: "o@c".into(),
         keys: vec!["AK-1".into(), "AK-2".into()],
     };
-    let (passed, evidence) = verify::judge(&reassigned, &json!({"apikeys": [{"id": "AK-1"}]}), "");
+    let (passed, evidence) = verify::judge(
+        &reassigned,
+        Some(&json!({"apikeys": [{"id": "AK-1"}]})),
+        &td,
+    );
     assert!(!passed);
     assert_eq!(evidence, "not listed under o@c: AK-2");
     let (passed, evidence) = verify::judge(
         &CheckKind::OffboardingRecorded,
-        &json!({"userId": "u", "enabled": false, "attributes": {"status": ["OFFBOARDED"]}}),
-        "",
+        Some(&json!({"userId": "u", "enabled": false, "attributes": {"status": ["OFFBOARDED"]}})),
+        &adoc,
     );
     assert!(!passed, "three attributes missing");
     assert!(evidence.contains("reason: missing"));
+    // A 404 where absence is the fact: a deleted account, a removed user's keys.
+    assert_eq!(
+        verify::judge(&CheckKind::UserDeleted, None, &adoc),
+        (true, "404: no such account".into())
+    );
+    assert_eq!(
+        verify::judge(&CheckKind::NoKeys, None, &td),
+        (true, "0 keys".into())
+    );
 }
 
 #[test]
@@ -775,7 +806,14 @@ fn a_reactivation_re_enables_keeps_the_history_restores_groups_and_never_keys() 
         user: returning,
         ..Inventory::default()
     };
-    let plan = plan::reactivation(&inventory, "2025-01-10", "owner@company.com", &recorded);
+    let plan = plan::reactivation(
+        Dialect::Adoc,
+        &inventory,
+        "2025-01-10",
+        "owner@company.com",
+        &recorded,
+    )
+    .expect("ADOC reactivates");
     let back = RefCell::new(Journal::new(plan, "Olivia".into(), "http://x".into(), 0.0));
     run_all(&fake, &back);
     let back = back.into_inner();

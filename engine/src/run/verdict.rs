@@ -85,14 +85,12 @@ impl Verdict {
 /// Every fact the run must prove: the dialect's facts of access, plus whatever the plan's
 /// verifications and hand-overs add (the offboarding record, pipelines, reassigned keys).
 pub fn required_facts(plan: &Plan) -> Vec<CheckKind> {
-    let mut facts = match plan.dialect {
+    let api = plan.dialect.api();
+    let mut facts = match plan.kind {
         // Bringing someone back proves what it restored, not what an offboarding removed.
-        _ if plan.kind == RunKind::Reactivation => Vec::new(),
-        // A deleted ADOC account has no state left to read but its absence and its keys'.
-        Dialect::Adoc if plan.kind == RunKind::Deletion => {
-            vec![CheckKind::UserDeleted, CheckKind::NoKeys]
-        }
-        dialect => super::plan::access_facts(dialect),
+        RunKind::Reactivation => Vec::new(),
+        RunKind::Deletion => api.deletion_facts(),
+        _ => api.access_facts(),
     };
     let mut add = |fact: &CheckKind| {
         if !facts.contains(fact) {
@@ -382,10 +380,7 @@ fn idp_action(fact: &CheckKind, dialect: Dialect) -> String {
         CheckKind::NoPipelines => "Hand its pipelines over to the replacement".into(),
         CheckKind::Enabled => "Enable this account".into(),
         CheckKind::GroupsRestored { .. } => "Add it back to its groups".into(),
-        CheckKind::KeysReassigned { to, .. } => match dialect {
-            Dialect::Td => format!("Check the keys are listed under {to}"),
-            Dialect::Adoc => format!("Check the keys belong to {to}"),
-        },
+        CheckKind::KeysReassigned { to, .. } => dialect.api().check_reassigned_keys(to),
     }
 }
 

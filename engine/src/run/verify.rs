@@ -3,12 +3,14 @@
 
 use super::execute::{OnMissing, Runner};
 use super::journal::{Check, Verification};
-use super::plan::{Action, CheckKind, check_calls};
-use crate::dialect::{adoc, td};
+use super::plan::{Action, CheckKind, Plan, check_calls};
 use crate::error::ApiError;
 use crate::http::{Clock, Request, Transport};
 use crate::words;
 use serde_json::Value;
+
+/// What a check's read came back with: the answer, or a 404 that the check reads as "gone".
+pub type Read = Option<Value>;
 
 /// Runs `checks` as part of `step`: their reads go out together (a read shared by two checks is
 /// made once), then each check is judged from what came back.
@@ -17,10 +19,10 @@ pub async fn run_checks<T: Transport, C: Clock>(
     step: usize,
     checks: &[CheckKind],
 ) -> Verification {
-    let target = runner.journal().borrow().plan.target.clone();
+    let plan = runner.journal().borrow().plan.clone();
     let mut reads: Vec<(CheckKind, Request)> = Vec::new();
     for check in checks {
-        for request in check_calls(check, &target) {
+        for request in check_calls(check, &plan) {
             if !reads
                 .iter()
                 .any(|(_, known)| known.line() == request.line())
@@ -30,31 +32,34 @@ pub async fn run_checks<T: Transport, C: Clock>(
         }
     }
     // A few reads at most: a list, searched by line, is all the lookup needs.
-    let answers: Vec<(String, Result<Value, ApiError>)> =
+    let answers: Vec<(String, Result<Read, ApiError>)> =
         futures::future::join_all(reads.into_iter().map(|(check, request)| async move {
             let line = request.line();
             (line, read(runner, step, &check, request).await)
         }))
         .await;
+    let answer_to = |request: &Request| {
+        answers
+            .iter()
+            .find(|(line, _)| *line == request.line())
+            .map(|(_, answer)| answer)
+    };
     let results = checks
         .iter()
         .filter_map(|check| {
-            let line = check_calls(check, &target).into_iter().next()?.line();
-            let (_, answer) = answers.iter().find(|(read, _)| *read == line)?;
-            let (passed, mut evidence) = match answer {
-                Ok(value) => judge(check, value, &target.email),
+            let calls = check_calls(check, &plan);
+            let first = calls.first()?;
+            let (passed, mut evidence) = match answer_to(first)? {
+                Ok(read) => judge(check, read.as_ref(), &plan),
                 Err(error) => (false, format!("could not read: {}", error.plain_words())),
             };
-            if let CheckKind::KeysReassigned { to, .. } = check {
+            if let (CheckKind::KeysReassigned { to, .. }, Some(users)) = (check, calls.get(1)) {
                 // Reassigned keys carry their new owner's role: say which, from the user list.
-                let users = td::list_users().line();
-                let role = answers
-                    .iter()
-                    .find(|(read, _)| *read == users)
-                    .and_then(|(_, answer)| answer.as_ref().ok())
-                    .and_then(|value| td::parse_users(value).ok())
-                    .and_then(|users| {
-                        users
+                let role = answer_to(users)
+                    .and_then(|answer| answer.as_ref().ok()?.as_ref())
+                    .and_then(|value| plan.dialect.api().parse_users_page(value).ok())
+                    .and_then(|page| {
+                        page.items
                             .into_iter()
                             .find(|user| user.email.eq_ignore_ascii_case(to))
                     })
@@ -67,7 +72,7 @@ pub async fn run_checks<T: Transport, C: Clock>(
                 kind: check.clone(),
                 label: check.label(),
                 passed,
-                evidence: format!("{line} → {evidence}"),
+                evidence: format!("{} → {evidence}", first.line()),
             })
         })
         .collect();
@@ -77,77 +82,69 @@ pub async fn run_checks<T: Transport, C: Clock>(
     }
 }
 
-/// Makes the check's read. For TD, a 404 on the removed user's key list means "no such user, so
-/// no keys": the answer then reads as an empty list.
+/// Makes the check's read. A 404 is an answer where absence is what the check looks for: a
+/// deleted account, or the key list of a user who no longer exists (so: no keys).
 async fn read<T: Transport, C: Clock>(
     runner: &Runner<'_, T, C>,
     step: usize,
     check: &CheckKind,
     request: Request,
-) -> Result<Value, ApiError> {
-    // A removed or deleted user's key list answers 404: no such user, so no keys. And a 404 on
-    // the account is exactly what "deleted" looks like.
-    let deletes = runner
-        .journal()
-        .borrow()
-        .plan
-        .steps
-        .iter()
-        .any(|step| matches!(step.action, Action::DeleteUser));
-    let td = request.path.starts_with("/v3/");
-    let gone_is_empty = matches!(check, CheckKind::NoKeys) && (td || deletes);
-    let gone_is_answer = matches!(check, CheckKind::UserDeleted);
-    let on_missing = if gone_is_empty || gone_is_answer {
+) -> Result<Read, ApiError> {
+    let (deletes, no_user_no_keys) = {
+        let journal = runner.journal().borrow();
+        let plan = &journal.plan;
+        (
+            plan.steps
+                .iter()
+                .any(|step| matches!(step.action, Action::DeleteUser)),
+            plan.dialect.api().missing_user_has_no_keys(),
+        )
+    };
+    let gone_is_an_answer = match check {
+        CheckKind::NoKeys => no_user_no_keys || deletes,
+        CheckKind::UserDeleted => true,
+        _ => false,
+    };
+    let on_missing = if gone_is_an_answer {
         OnMissing::Done
     } else {
         OnMissing::Fail
     };
-    let answer = runner.send(step, request, on_missing).await?;
-    let value = answer.json()?;
-    Ok(match (value.is_null(), td) {
-        (true, true) if gone_is_empty => serde_json::json!({"apikeys": []}),
-        (true, false) if gone_is_empty => serde_json::json!({"data": [], "meta": {"total": 0}}),
-        (true, _) if gone_is_answer => serde_json::json!({"gone": true}),
-        _ => value,
-    })
+    let value = runner.send(step, request, on_missing).await?.json()?;
+    // `AlreadyDone` (the 404) reads as JSON null.
+    Ok(Some(value).filter(|value| !value.is_null()))
 }
 
-/// Decides one check from what was read; returns whether it holds and the evidence in words.
-pub fn judge(check: &CheckKind, value: &Value, email: &str) -> (bool, String) {
+/// Decides one check from what was read (`None`: the 404 the check allows); returns whether it
+/// holds and the evidence in words.
+pub fn judge(check: &CheckKind, read: Option<&Value>, plan: &Plan) -> (bool, String) {
+    let api = plan.dialect.api();
+    let email = &plan.target.email;
+    let Some(value) = read else {
+        return match check {
+            CheckKind::UserDeleted => (true, "404: no such account".to_string()),
+            CheckKind::NoKeys => (true, words::count(0, "key")),
+            _ => (false, "404: not found".to_string()),
+        };
+    };
+    let user = || api.pick_user(&plan.target.reference, value);
     match check {
-        CheckKind::Disabled => match adoc::parse_user(value) {
-            Ok(user) => (
-                user.enabled == Some(false),
-                format!(
-                    "\"enabled\": {}",
-                    user.enabled.map_or("absent".into(), |e| e.to_string())
-                ),
-            ),
+        CheckKind::Disabled => match user() {
+            Ok(user) => (user.enabled == Some(false), enabled_evidence(user.enabled)),
             Err(error) => (false, error.to_string()),
         },
-        CheckKind::UserDeleted => match value.get("gone") {
-            Some(Value::Bool(true)) => (true, "404: no such account".to_string()),
-            _ => (
-                false,
-                format!(
-                    "the account is still there (\"enabled\": {})",
-                    value
-                        .get("enabled")
-                        .map_or("absent".into(), Value::to_string)
-                ),
+        CheckKind::UserDeleted => (
+            false,
+            format!(
+                "the account is still there ({})",
+                enabled_evidence(user().ok().and_then(|user| user.enabled))
             ),
-        },
-        CheckKind::Enabled => match adoc::parse_user(value) {
-            Ok(user) => (
-                user.enabled == Some(true),
-                format!(
-                    "\"enabled\": {}",
-                    user.enabled.map_or("absent".into(), |e| e.to_string())
-                ),
-            ),
+        ),
+        CheckKind::Enabled => match user() {
+            Ok(user) => (user.enabled == Some(true), enabled_evidence(user.enabled)),
             Err(error) => (false, error.to_string()),
         },
-        CheckKind::GroupsRestored { groups } => match adoc::parse_groups(value) {
+        CheckKind::GroupsRestored { groups } => match api.parse_groups(value) {
             Ok(listed) => {
                 let missing: Vec<&str> = groups
                     .iter()
@@ -162,7 +159,7 @@ pub fn judge(check: &CheckKind, value: &Value, email: &str) -> (bool, String) {
             }
             Err(error) => (false, error.to_string()),
         },
-        CheckKind::OffboardingRecorded => match adoc::parse_user(value) {
+        CheckKind::OffboardingRecorded => match user() {
             Ok(user) => {
                 // The hand-over is recorded when someone takes over; a person who owned
                 // nothing to hand over has none, and that is complete.
@@ -188,30 +185,30 @@ pub fn judge(check: &CheckKind, value: &Value, email: &str) -> (bool, String) {
             }
             Err(error) => (false, error.to_string()),
         },
-        CheckKind::NoKeys => {
-            let keys = if value.get("apikeys").is_some() {
-                td::parse_keys(value).map(|keys| keys.into_iter().map(|k| k.id).collect::<Vec<_>>())
-            } else {
-                adoc::parse_keys_page(value)
-                    .map(|page| page.items.into_iter().map(|k| k.id).collect())
-            };
-            count_is_zero(keys, "key")
-        }
+        CheckKind::NoKeys => count_is_zero(
+            api.parse_keys_page(value)
+                .map(|page| page.items.into_iter().map(|k| k.id).collect()),
+            "key",
+        ),
         CheckKind::NoGroups => count_is_zero(
-            adoc::parse_groups(value).map(|g| g.into_iter().map(|g| g.id).collect()),
+            api.parse_groups(value)
+                .map(|g| g.into_iter().map(|g| g.id).collect()),
             "group",
         ),
         CheckKind::NoPermissions => count_is_zero(
-            adoc::parse_permissions(value).map(|p| p.into_iter().map(|p| p.name).collect()),
+            api.parse_permissions(value)
+                .map(|p| p.into_iter().map(|p| p.name).collect()),
             "permission",
         ),
         CheckKind::NoPipelines => count_is_zero(
-            adoc::parse_pipelines(value).map(|p| p.into_iter().map(|p| p.uid).collect()),
+            api.parse_pipelines(value)
+                .map(|p| p.into_iter().map(|p| p.uid).collect()),
             "pipeline",
         ),
-        CheckKind::UserRemoved => match td::parse_users(value) {
-            Ok(users) => {
-                let present = users
+        CheckKind::UserRemoved => match api.parse_users_page(value) {
+            Ok(page) => {
+                let present = page
+                    .items
                     .iter()
                     .any(|user| user.email.eq_ignore_ascii_case(email));
                 let verdict = if present {
@@ -221,16 +218,17 @@ pub fn judge(check: &CheckKind, value: &Value, email: &str) -> (bool, String) {
                 };
                 (
                     !present,
-                    format!("{} users, {email} {verdict}", users.len()),
+                    format!("{} users, {email} {verdict}", page.items.len()),
                 )
             }
             Err(error) => (false, error.to_string()),
         },
-        CheckKind::KeysReassigned { to, keys } => match td::parse_keys(value) {
-            Ok(listed) => {
-                let missing: Vec<&String> = keys
+        CheckKind::KeysReassigned { to, keys } => match api.parse_keys_page(value) {
+            Ok(page) => {
+                let missing: Vec<&str> = keys
                     .iter()
-                    .filter(|key| !listed.iter().any(|l| &l.id == *key))
+                    .filter(|key| !page.items.iter().any(|l| &l.id == *key))
+                    .map(String::as_str)
                     .collect();
                 let evidence = if missing.is_empty() {
                     format!(
@@ -239,20 +237,20 @@ pub fn judge(check: &CheckKind, value: &Value, email: &str) -> (bool, String) {
                         keys.join(", ")
                     )
                 } else {
-                    format!(
-                        "not listed under {to}: {}",
-                        missing
-                            .iter()
-                            .map(|k| k.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
+                    format!("not listed under {to}: {}", missing.join(", "))
                 };
                 (missing.is_empty(), evidence)
             }
             Err(error) => (false, error.to_string()),
         },
     }
+}
+
+fn enabled_evidence(enabled: Option<bool>) -> String {
+    format!(
+        "\"enabled\": {}",
+        enabled.map_or("absent".into(), |e| e.to_string())
+    )
 }
 
 fn count_is_zero(items: Result<Vec<String>, ApiError>, noun: &str) -> (bool, String) {

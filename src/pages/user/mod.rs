@@ -45,7 +45,7 @@ pub fn UserPage() -> impl IntoView {
         version,
     };
     let user = load.section(reference, async |platform, user| {
-        platform.user(&user.id).await
+        platform.find_user(&user.id).await
     });
     let keys = load.section(reference, async |platform, user| platform.keys(user).await);
     let adoc = connection.dialect() == Dialect::Adoc;

@@ -81,7 +81,12 @@ fn ReactivateDialog(
                 || crate::session::operator(&connection),
                 |me| me.email.clone(),
             );
-            let plan = plan::reactivation(&inventory, &today(), &by, &chosen.get_untracked());
+            let chosen = chosen.get_untracked();
+            let dialect = connection.dialect();
+            // Only offered where the dialect reactivates (see `offered` above).
+            let Some(plan) = plan::reactivation(dialect, &inventory, &today(), &by, &chosen) else {
+                return;
+            };
             let journal = Journal::new(
                 plan,
                 crate::session::operator(&connection),

@@ -8,7 +8,7 @@ use crate::session::Connection;
 use leptos::prelude::*;
 use offboard_engine::error::ApiError;
 use offboard_engine::model::User;
-use offboard_engine::platform::Section as Part;
+use offboard_engine::platform::Capability;
 use offboard_engine::snapshot::{Provenance, Section, Snapshot};
 
 #[component]
@@ -33,13 +33,13 @@ pub fn SnapshotPanel(
                 pipelines.get().is_some(),
             ]
             .iter()
-            .all(|done| *done || !Part::Groups.offered_by(dialect))
+            .all(|done| *done || !dialect.offers(Capability::Groups))
     };
     let take = move |_| {
         let Some(Ok(person)) = user.get_untracked() else {
             return;
         };
-        let offered = Part::Groups.offered_by(dialect);
+        let offered = dialect.offers(Capability::Groups);
         taken.set(Some(Snapshot {
             provenance: Provenance {
                 taken_at: now_rfc3339(),

@@ -109,7 +109,7 @@ pub fn DepartureForm(
                 };
                 // The account as it is now: the PUT keeps every attribute it has.
                 let leaving =
-                    api::with_platform(&connection, async |p| p.user(&target.reference).await);
+                    api::with_platform(&connection, async |p| p.find_user(&target.reference).await);
                 let (person, leaving) = futures::join!(person, leaving);
                 let person = person?;
                 let leaving = leaving.map_err(Problem::Api)?;

@@ -71,7 +71,7 @@ pub fn WizardPage() -> impl IntoView {
             // The keys too: a disabled account with none left is already offboarded.
             async move {
                 api::with_platform(&connection, async |p| {
-                    let user = p.user(&reference).await?;
+                    let user = p.find_user(&reference).await?;
                     let keys = p.keys(&user).await?;
                     Ok(Inventory {
                         keys: keys.into_iter().map(|key| key.id).collect(),

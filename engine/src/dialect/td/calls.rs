@@ -4,7 +4,7 @@
 //! API keys deleted (the runbook's recommendation) or reassigned (the console's default, which
 //! hands the keys the new owner's permissions).
 
-use super::missing;
+use crate::dialect::missing;
 use crate::error::ApiError;
 use crate::http::{Body, Method, Request, encode_component as enc};
 use crate::lenient::{flag, items, text};

@@ -4,7 +4,7 @@
 //! `PUT …/remove-groups {"groupIds": […]}`), except where the runbook's own form cannot work: its
 //! pipeline update names no pipeline, so the vendor SDK's `{"pipeline": {"uid", "meta"}}` is used.
 
-use super::missing;
+use crate::dialect::missing;
 use crate::error::ApiError;
 use crate::http::{Body, Method, Request, encode_component as enc, with_query};
 use crate::lenient::{self, attributes, count, flag, ids, items, text};
