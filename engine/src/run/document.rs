@@ -1,7 +1,7 @@
 //! The wizard's first step: read the person's whole access (in parallel, each read recorded)
 //! and keep it as the run's snapshot.
 
-use super::execute::{OnMissing, Runner};
+use super::execute::Runner;
 use crate::error::ApiError;
 use crate::http::{Clock, Request, Transport};
 use crate::snapshot::{Provenance, Section, Snapshot};
@@ -30,19 +30,14 @@ pub async fn take<T: Transport, C: Clock>(
     // A part of access the dialect lacks is not read at all, and says so in the snapshot.
     let read = |request: Option<Request>| async move {
         match request {
-            Some(request) => Some(
-                runner
-                    .send(step, request, OnMissing::Fail)
-                    .await
-                    .and_then(|a| a.json()),
-            ),
+            Some(request) => Some(runner.read(step, request).await.and_then(|a| a.json())),
             None => None,
         }
     };
     let (user, keys, groups, roles, permissions, pipelines) = futures::join!(
         async {
             let request = api.find_user(&target.reference);
-            runner.send(step, request, OnMissing::Fail).await?.json()
+            runner.read(step, request).await?.json()
         },
         runner.list_keys(step),
         read(api.list_groups(&target)),

@@ -2,7 +2,7 @@
 //! requests in flight at a time, and every step reconciling (it lists what is left, removes it,
 //! and lists again) so that a retry, a resume or a key created mid-run all end the same way.
 
-use super::journal::{CallOutcome, CallRecord, Journal, StepStatus};
+use super::journal::{CallKind, CallOutcome, CallRecord, Journal, StepStatus};
 use super::plan::Target;
 use super::plan::{Action, CheckKind};
 use super::verify;
@@ -89,7 +89,7 @@ impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
         let outcome = match action {
             Action::Document => self.document(index).await,
             Action::Disable { request } => self
-                .send_once(index, request, OnMissing::Fail)
+                .send_once(index, request, CallKind::Disable, OnMissing::Fail)
                 .await
                 .map(drop)
                 .map_err(summary),
@@ -100,18 +100,19 @@ impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
             Action::TransferPipelines { to, .. } => self.transfer_pipelines(index, &to).await,
             Action::RemoveUser { keys } => self.remove_user(index, &keys).await,
             Action::Reactivate { request } => self
-                .send_once(index, request, OnMissing::Fail)
+                .send_once(index, request, CallKind::Enable, OnMissing::Fail)
                 .await
                 .map(drop)
                 .map_err(summary),
             Action::RestoreGroups { groups } => {
                 let request = self.api().assign_groups(&self.target(), &groups);
-                self.send_planned(index, request, Capability::Groups.noun(), OnMissing::Fail)
+                let kind = CallKind::AssignGroups { groups };
+                self.send_planned(index, request, kind, OnMissing::Fail)
                     .await
             }
             Action::DeleteUser => {
                 let request = self.api().delete_user(&self.target());
-                self.send_planned(index, request, "account deletion", OnMissing::Done)
+                self.send_planned(index, request, CallKind::DeleteUser, OnMissing::Done)
                     .await
             }
         };
@@ -132,19 +133,27 @@ impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
         &self,
         step: usize,
         request: Request,
+        kind: CallKind,
         on_missing: OnMissing,
     ) -> Result<Answer, ApiError> {
         if self.journal.borrow().finished_change(&request).is_some() {
             return Ok(Answer::AlreadyDone);
         }
-        self.send(step, request, on_missing).await
+        self.send(step, request, kind, on_missing).await
     }
 
-    /// Sends one request as part of `step`, recording it in the journal.
+    /// Reads as part of `step` (recorded like any call).
+    pub async fn read(&self, step: usize, request: Request) -> Result<Answer, ApiError> {
+        self.send(step, request, CallKind::Read, OnMissing::Fail)
+            .await
+    }
+
+    /// Sends one request as part of `step`, recording it in the journal with what it is for.
     pub async fn send(
         &self,
         step: usize,
         request: Request,
+        kind: CallKind,
         on_missing: OnMissing,
     ) -> Result<Answer, ApiError> {
         let seq = {
@@ -153,6 +162,7 @@ impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
             journal.calls.push(CallRecord {
                 seq,
                 step,
+                kind,
                 method: request.method,
                 path: request.path.clone(),
                 body: request.body_text(),
@@ -199,15 +209,15 @@ impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
     async fn send_all(
         &self,
         step: usize,
-        requests: Vec<(Request, OnMissing)>,
+        requests: Vec<(Request, CallKind, OnMissing)>,
         once: bool,
     ) -> Vec<Result<Answer, ApiError>> {
         futures::stream::iter(requests)
-            .map(|(request, on_missing)| async move {
+            .map(|(request, kind, on_missing)| async move {
                 if once {
-                    self.send_once(step, request, on_missing).await
+                    self.send_once(step, request, kind, on_missing).await
                 } else {
-                    self.send(step, request, on_missing).await
+                    self.send(step, request, kind, on_missing).await
                 }
             })
             .buffer_unordered(self.concurrency)
@@ -221,11 +231,11 @@ impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
         &self,
         step: usize,
         request: Option<Request>,
-        what: &str,
+        kind: CallKind,
         on_missing: OnMissing,
     ) -> Result<(), String> {
-        let request = request.ok_or_else(|| self.lacks(what))?;
-        self.send_once(step, request, on_missing)
+        let request = request.ok_or_else(|| self.lacks(kind.noun()))?;
+        self.send_once(step, request, kind, on_missing)
             .await
             .map(drop)
             .map_err(summary)
@@ -267,7 +277,7 @@ impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
         every_page(api.keys_page_size(), |page| {
             let request = api.list_keys(&reference, page);
             async move {
-                let answer = self.send(step, request, OnMissing::Fail).await?;
+                let answer = self.read(step, request).await?;
                 api.parse_keys_page(&answer.json()?)
             }
         })
@@ -279,7 +289,7 @@ impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
         let request = api
             .list_groups(&self.target())
             .ok_or_else(|| not_offered(api.label(), Capability::Groups))?;
-        let answer = self.send(step, request, OnMissing::Fail).await?;
+        let answer = self.read(step, request).await?;
         Ok(api
             .parse_groups(&answer.json()?)?
             .into_iter()
@@ -304,7 +314,10 @@ impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
             let (api, reference) = (self.api(), self.target().reference);
             let deletes = keys
                 .iter()
-                .map(|key| (api.revoke_key(&reference, key), OnMissing::Done))
+                .map(|key| {
+                    let kind = CallKind::RevokeKey { key: key.clone() };
+                    (api.revoke_key(&reference, key), kind, OnMissing::Done)
+                })
                 .collect();
             self.send_all(step, deletes, false).await;
         }
@@ -327,7 +340,10 @@ impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
             .api()
             .remove_user(&self.target(), keys)
             .ok_or_else(|| self.lacks("user removal"))?;
-        match self.send_once(step, removal, OnMissing::Done).await {
+        match self
+            .send_once(step, removal, CallKind::RemoveUser, OnMissing::Done)
+            .await
+        {
             Ok(_) => Ok(()),
             Err(ApiError::Forbidden { message }) if *keys == KeyDisposal::Delete => {
                 let revoked = match self.revoke_keys(step).await {
@@ -354,7 +370,8 @@ impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
                 .remove_groups(&target, &groups)
                 .ok_or_else(|| self.lacks(Capability::Groups.noun()))?;
             // A failure is left to the next round's list, which shows what is still there.
-            let _ = self.send(step, removal, OnMissing::Fail).await;
+            let kind = CallKind::RemoveGroups { groups };
+            let _ = self.send(step, removal, kind, OnMissing::Fail).await;
         }
         let left = self.list_groups(step).await.map_err(summary)?;
         leftover(&left, "group membership")
@@ -369,16 +386,24 @@ impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
         groups: Vec<String>,
     ) -> Result<(), String> {
         let (api, target) = (self.api(), self.target());
-        let mut requests: Vec<(Request, OnMissing)> = keys
+        let mut requests: Vec<(Request, CallKind, OnMissing)> = keys
             .iter()
-            .map(|key| (api.revoke_key(&target.reference, key), OnMissing::Done))
+            .map(|key| {
+                let kind = CallKind::RevokeKey { key: key.clone() };
+                (
+                    api.revoke_key(&target.reference, key),
+                    kind,
+                    OnMissing::Done,
+                )
+            })
             .collect();
         if let Some(removal) = api
             .remove_groups(&target, &groups)
             .filter(|_| !groups.is_empty())
         {
             // First in the queue: one call that takes every permission away at once.
-            requests.insert(0, (removal, OnMissing::Fail));
+            let kind = CallKind::RemoveGroups { groups };
+            requests.insert(0, (removal, kind, OnMissing::Fail));
         }
         self.send_all(step, requests, true).await;
         let (keys_left, groups_left) =
@@ -396,10 +421,7 @@ impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
             let listing = api
                 .owned_pipelines(&target)
                 .ok_or_else(|| self.lacks(Capability::Pipelines.noun()))?;
-            let answer = self
-                .send(step, listing, OnMissing::Fail)
-                .await
-                .map_err(summary)?;
+            let answer = self.read(step, listing).await.map_err(summary)?;
             let owned = api
                 .parse_pipelines(&answer.json().map_err(summary)?)
                 .map_err(summary)?;
@@ -408,8 +430,10 @@ impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
             }
             let moves = owned
                 .iter()
-                .filter_map(|p| api.transfer_pipeline(&p.uid, to))
-                .map(|request| (request, OnMissing::Fail))
+                .filter_map(|p| {
+                    let kind = CallKind::TransferPipeline { uid: p.uid.clone() };
+                    Some((api.transfer_pipeline(&p.uid, to)?, kind, OnMissing::Fail))
+                })
                 .collect();
             self.send_all(step, moves, false).await;
         }

@@ -65,12 +65,62 @@ impl CallOutcome {
     }
 }
 
+/// What a call was for, as the runner knew when it sent it: progress, report and verdict read
+/// this, never the call's path or body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum CallKind {
+    /// A read: a list, an account, a check's evidence.
+    Read,
+    Disable,
+    Enable,
+    RevokeKey {
+        key: String,
+    },
+    RemoveGroups {
+        groups: Vec<String>,
+    },
+    AssignGroups {
+        groups: Vec<String>,
+    },
+    TransferPipeline {
+        uid: String,
+    },
+    /// TD: the user removed (their keys deleted or reassigned with them).
+    RemoveUser,
+    /// ADOC: the account deleted.
+    DeleteUser,
+}
+
+impl CallKind {
+    /// Whether the call changes something on the platform (a read changes nothing).
+    pub fn is_change(&self) -> bool {
+        *self != CallKind::Read
+    }
+
+    /// The call in a few words ("key revocation"), for a dialect that has no such call.
+    pub fn noun(&self) -> &'static str {
+        match self {
+            CallKind::Read => "read",
+            CallKind::Disable => "account disabling",
+            CallKind::Enable => "account enabling",
+            CallKind::RevokeKey { .. } => "key revocation",
+            CallKind::RemoveGroups { .. } => "group removal",
+            CallKind::AssignGroups { .. } => "group assignment",
+            CallKind::TransferPipeline { .. } => "pipeline transfer",
+            CallKind::RemoveUser => "user removal",
+            CallKind::DeleteUser => "account deletion",
+        }
+    }
+}
+
 /// One HTTP call as made: the report's timeline row.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CallRecord {
     pub seq: u32,
     pub step: usize,
+    pub kind: CallKind,
     pub method: Method,
     pub path: String,
     /// The request body as shown in previews (no credentials are ever in a body).
@@ -138,7 +188,8 @@ pub struct Journal {
     pub verifications: Vec<Verification>,
 }
 
-pub const FORMAT: u32 = 1;
+/// 2: every call records its [`CallKind`].
+pub const FORMAT: u32 = 2;
 
 impl Journal {
     pub fn new(plan: Plan, operator: String, endpoint: String, now_ms: f64) -> Self {
@@ -256,6 +307,7 @@ crate::deserialize_from_json!(
     StepStatus,
     StepState,
     CallOutcome,
+    CallKind,
     CallRecord,
     Check,
     Verification,
@@ -308,12 +360,39 @@ impl FromJson for CallOutcome {
     }
 }
 
+impl FromJson for CallKind {
+    fn from_json(value: &Value) -> Read<Self> {
+        let fields = Fields::of(value)?;
+        Ok(match fields.req::<String>("kind")?.as_str() {
+            "read" => CallKind::Read,
+            "disable" => CallKind::Disable,
+            "enable" => CallKind::Enable,
+            "revoke-key" => CallKind::RevokeKey {
+                key: fields.req("key")?,
+            },
+            "remove-groups" => CallKind::RemoveGroups {
+                groups: fields.req("groups")?,
+            },
+            "assign-groups" => CallKind::AssignGroups {
+                groups: fields.req("groups")?,
+            },
+            "transfer-pipeline" => CallKind::TransferPipeline {
+                uid: fields.req("uid")?,
+            },
+            "remove-user" => CallKind::RemoveUser,
+            "delete-user" => CallKind::DeleteUser,
+            _ => return Err("unknown call kind"),
+        })
+    }
+}
+
 impl FromJson for CallRecord {
     fn from_json(value: &Value) -> Read<Self> {
         let fields = Fields::of(value)?;
         Ok(CallRecord {
             seq: fields.req("seq")?,
             step: fields.req("step")?,
+            kind: fields.req("kind")?,
             method: fields.req("method")?,
             path: fields.req("path")?,
             body: fields.req("body")?,

@@ -1,7 +1,8 @@
 //! The report a run ends with: who, whom, when, every call made, what was verified, and the
 //! snapshot, as JSON to file and as a CSV timeline.
 
-use super::journal::{CallOutcome, Journal, StepStatus};
+use super::journal::{CallKind, CallOutcome, Journal, StepStatus};
+use super::plan::Action;
 use super::verdict::{FactState, Verdict};
 use crate::snapshot::csv;
 use crate::time::rfc3339;
@@ -25,7 +26,7 @@ pub fn tally(journal: &Journal, step: usize) -> Tally {
         if call.attempts > 1 {
             tally.retried += 1;
         }
-        if !call.method.is_mutating() {
+        if !call.kind.is_change() {
             tally.reads += 1;
             continue;
         }
@@ -58,46 +59,33 @@ pub fn progress(journal: &Journal, step: usize) -> Progress {
     let mut progress = Progress::default();
     let mut keys = std::collections::BTreeSet::new();
     let mut revoked = std::collections::BTreeSet::new();
-    for call in journal
-        .calls_of(step)
-        .filter(|call| call.method.is_mutating())
-    {
+    for call in journal.calls_of(step) {
         let done = call.outcome.succeeded();
-        let path = call.path.as_str();
-        if path.starts_with("/admin/api/users/api-keys/")
-            || path.starts_with("/v3/user/apikey/remove/")
-        {
-            // TD names the key in the body (`apikey=…`), ADOC in the path.
-            let key = (path, call.body.as_str());
-            keys.insert(key);
-            if done {
-                revoked.insert(key);
+        match &call.kind {
+            CallKind::RevokeKey { key } => {
+                keys.insert(key);
+                if done {
+                    revoked.insert(key);
+                }
             }
-        } else if !done {
-            continue;
-        } else if path.ends_with("/remove-groups") {
-            let body: serde_json::Value = serde_json::from_str(&call.body).unwrap_or_default();
-            progress.groups_removed += body["groupIds"].as_array().map_or(0, Vec::len);
-        } else if path.starts_with("/torch-pipeline/") {
-            progress.pipelines_moved += 1;
-        } else if path.ends_with("/assign-groups") {
-            let body: serde_json::Value = serde_json::from_str(&call.body).unwrap_or_default();
-            progress.groups_restored += body["groupIds"].as_array().map_or(0, Vec::len);
-        } else if path.starts_with("/v3/user/remove/") || path.ends_with("/remove-user") {
-            progress.users_removed += 1;
-        } else if path.starts_with("/admin/api/users/") {
-            let body: serde_json::Value = serde_json::from_str(&call.body).unwrap_or_default();
-            if body["enabled"] == true {
-                progress.accounts_enabled += 1;
-            } else {
-                progress.accounts_disabled += 1;
-            }
+            _ if !done => {}
+            CallKind::Read => {}
+            CallKind::RemoveGroups { groups } => progress.groups_removed += groups.len(),
+            CallKind::AssignGroups { groups } => progress.groups_restored += groups.len(),
+            CallKind::TransferPipeline { .. } => progress.pipelines_moved += 1,
+            CallKind::RemoveUser | CallKind::DeleteUser => progress.users_removed += 1,
+            CallKind::Disable => progress.accounts_disabled += 1,
+            CallKind::Enable => progress.accounts_enabled += 1,
         }
     }
     progress.keys_attempted = keys.len();
     progress.keys_revoked = revoked.len();
-    let step_id = journal.plan.steps.get(step).map(|s| s.id.as_str());
-    if let (Some("verify"), Some(verification)) = (step_id, journal.latest_verification()) {
+    let verifies = journal
+        .plan
+        .steps
+        .get(step)
+        .is_some_and(|s| matches!(s.action, Action::Verify { .. }));
+    if let (true, Some(verification)) = (verifies, journal.latest_verification()) {
         progress.checks = verification.checks.len();
         progress.checks_passed = verification.checks.iter().filter(|c| c.passed).count();
     }

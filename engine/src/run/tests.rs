@@ -3,7 +3,7 @@
 
 use super::execute::Runner;
 use super::fake::Fake;
-use super::journal::{CallOutcome, Journal, StepStatus};
+use super::journal::{CallKind, CallOutcome, Journal, StepStatus};
 use super::plan::{self, Action, CheckKind, Departure, Inventory};
 use super::{report, verify};
 use crate::client::Client;
@@ -185,6 +185,29 @@ fn a_whole_adoc_wizard_run_leaves_no_access_and_moves_the_pipelines() {
             .any(|c| c.evidence.ends_with("→ 0 keys"))
     );
     assert!(journal.verifications.last().unwrap().checks[0].kind == CheckKind::NoPipelines);
+}
+
+#[test]
+fn every_call_records_what_it_was_for_and_the_journal_keeps_it() {
+    let fake = Fake::runbook();
+    let journal = RefCell::new(adoc_wizard());
+    run_all(&fake, &journal);
+    let journal = journal.into_inner();
+    let kinds =
+        |wanted: fn(&CallKind) -> bool| journal.calls.iter().filter(|c| wanted(&c.kind)).count();
+    assert_eq!(kinds(|k| *k == CallKind::Disable), 1);
+    assert_eq!(kinds(|k| matches!(k, CallKind::RevokeKey { .. })), 2);
+    assert_eq!(kinds(|k| matches!(k, CallKind::RemoveGroups { .. })), 1);
+    assert!(kinds(|k| matches!(k, CallKind::TransferPipeline { .. })) > 0);
+    assert!(
+        journal
+            .calls
+            .iter()
+            .all(|c| c.kind.is_change() == c.method.is_mutating()),
+        "a read is a GET and a change is not"
+    );
+    let back = Journal::restore(&journal.to_json()).expect("reads back");
+    assert_eq!(back.calls, journal.calls);
 }
 
 #[test]

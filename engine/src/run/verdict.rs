@@ -353,7 +353,7 @@ fn refusal_for(journal: &Journal, fact: &CheckKind) -> Option<String> {
         .calls
         .iter()
         .rev()
-        .filter(|call| steps.contains(&call.step) && call.method.is_mutating())
+        .filter(|call| steps.contains(&call.step) && call.kind.is_change())
         .find_map(|call| match (&call.outcome, call.status) {
             (CallOutcome::Failed { detail, .. }, Some(401 | 403)) => Some(platform_message(detail)),
             _ => None,
@@ -434,6 +434,7 @@ mod tests {
     use super::*;
     use crate::http::Method;
     use crate::model::User;
+    use crate::run::journal::CallKind;
     use crate::run::journal::{CallRecord, Verification};
     use crate::run::plan::{self, Departure, Inventory};
 
@@ -507,6 +508,7 @@ mod tests {
         CallRecord {
             seq: 0,
             step,
+            kind: CallKind::Disable,
             method: Method::Put,
             path: "/admin/api/users/user-scim".into(),
             body: String::new(),

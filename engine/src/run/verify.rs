@@ -2,7 +2,7 @@
 //! the read itself kept as evidence ("GET …/api-keys → 0 keys").
 
 use super::execute::{OnMissing, Runner};
-use super::journal::{Check, Verification};
+use super::journal::{CallKind, Check, Verification};
 use super::plan::{Action, CheckKind, Plan, check_calls};
 use crate::error::ApiError;
 use crate::http::{Clock, Request, Transport};
@@ -110,7 +110,10 @@ async fn read<T: Transport, C: Clock>(
     } else {
         OnMissing::Fail
     };
-    let value = runner.send(step, request, on_missing).await?.json()?;
+    let value = runner
+        .send(step, request, CallKind::Read, on_missing)
+        .await?
+        .json()?;
     // `AlreadyDone` (the 404) reads as JSON null.
     Ok(Some(value).filter(|value| !value.is_null()))
 }
