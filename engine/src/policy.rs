@@ -121,9 +121,133 @@ pub fn may_take_access(actor: Party<'_>, target: Party<'_>) -> Result<(), Refusa
     Ok(())
 }
 
+/// One side of a change as a screen knows it: the account's id and email, and its role when
+/// the platform says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Account<'a> {
+    pub id: &'a str,
+    pub email: &'a str,
+    pub role: Option<AccountRole>,
+}
+
+impl<'a> From<&'a crate::model::User> for Account<'a> {
+    fn from(user: &'a crate::model::User) -> Self {
+        Account {
+            id: &user.id,
+            email: &user.email,
+            role: user.account_role,
+        }
+    }
+}
+
+impl<'a> From<&'a crate::run::plan::Target> for Account<'a> {
+    fn from(target: &'a crate::run::plan::Target) -> Self {
+        Account {
+            id: &target.id,
+            email: &target.email,
+            role: target.role,
+        }
+    }
+}
+
+/// The rule every screen shows before a change that takes access away (or restores it): why
+/// `actor` may not change `target`, if they may not. It is [`may_take_access`] as far as the
+/// console can know it: a platform that does not say who is connected (`actor` unknown, or its
+/// role) leaves the decision to the server, which enforces the same rule; a target whose role
+/// is not said is taken as restricted, the role every admin may change. The own account is
+/// recognised by id or by email, whichever the platform's ids make comparable.
+pub fn refusal(actor: Option<Account<'_>>, target: Account<'_>) -> Option<Refusal> {
+    let actor = actor?;
+    let same_email = !actor.email.is_empty() && actor.email.eq_ignore_ascii_case(target.email);
+    if actor.id == target.id || same_email {
+        return Some(Refusal::OwnAccount);
+    }
+    let actor = Party {
+        id: actor.id,
+        role: actor.role?,
+    };
+    let target = Party {
+        id: target.id,
+        role: target.role.unwrap_or(AccountRole::Restricted),
+    };
+    may_take_access(actor, target).err()
+}
+
+/// The identity provider that owns `target`'s account and groups through SCIM, if one does:
+/// the platform refuses those changes, so they are done there. API keys stay the platform's.
+pub fn identity_provider_of(scim_managed: bool, identity_provider: Option<&str>) -> Option<String> {
+    scim_managed.then(|| identity_provider_name(identity_provider))
+}
+
+/// The identity provider as a sentence names it: by its name, or generically when unsaid.
+pub fn identity_provider_name(name: Option<&str>) -> String {
+    name.unwrap_or("the identity provider").to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn account<'a>(id: &'a str, email: &'a str, role: Option<AccountRole>) -> Account<'a> {
+        Account { id, email, role }
+    }
+
+    #[test]
+    fn the_screens_rule_is_the_servers_as_far_as_the_console_knows() {
+        let admin = account("a", "admin@company.com", Some(AccountRole::Admin));
+        let unknown = account("x", "x@company.com", None);
+        assert_eq!(
+            refusal(None, unknown),
+            None,
+            "nobody known: the server decides"
+        );
+        assert_eq!(refusal(Some(admin), unknown), None, "taken as restricted");
+        assert_eq!(
+            refusal(Some(admin), account("a2", "ADMIN@company.com", None)),
+            Some(Refusal::OwnAccount),
+            "the own account by email, whatever the id"
+        );
+        assert_eq!(
+            refusal(
+                Some(admin),
+                account("b", "b@company.com", Some(AccountRole::Admin))
+            ),
+            Some(Refusal::AdminOnAdmin)
+        );
+        assert_eq!(
+            refusal(
+                Some(account("o", "o@c", None)),
+                account("p", "p@c", Some(AccountRole::Owner))
+            ),
+            None,
+            "the connected role unknown: the server decides"
+        );
+        assert_eq!(
+            refusal(Some(admin), account("o", "", Some(AccountRole::Owner))),
+            Some(Refusal::AccountOwner)
+        );
+        assert_eq!(
+            refusal(
+                Some(account("a", "", Some(AccountRole::Admin))),
+                account("b", "", None)
+            ),
+            None,
+            "empty emails are not the same account"
+        );
+    }
+
+    #[test]
+    fn scim_accounts_name_their_identity_provider() {
+        assert_eq!(identity_provider_of(false, Some("Okta")), None);
+        assert_eq!(
+            identity_provider_of(true, Some("Okta")).as_deref(),
+            Some("Okta")
+        );
+        assert_eq!(
+            identity_provider_of(true, None).as_deref(),
+            Some("the identity provider")
+        );
+    }
 
     fn party(id: &str, role: AccountRole) -> Party<'_> {
         Party { id, role }

@@ -57,11 +57,10 @@ pub fn may_change_access(caller: &Caller, target: &UserRow) -> Result<(), AppErr
 /// [`may_change_access`] alone.
 pub fn may_change_user(caller: &Caller, target: &UserRow) -> Result<(), AppError> {
     may_change_access(caller, target)?;
-    if target.scim_managed {
-        let idp = target
-            .identity_provider
-            .as_deref()
-            .unwrap_or("the identity provider");
+    if let Some(idp) = offboard_engine::policy::identity_provider_of(
+        target.scim_managed,
+        target.identity_provider.as_deref(),
+    ) {
         return Err(AppError::Forbidden(format!(
             "{} is managed by {idp} through SCIM: change this user in {idp}.",
             target.email

@@ -2,6 +2,7 @@
 //! the journal (what happened, resumable), verification and the report.
 
 pub mod document;
+pub mod edit;
 pub mod execute;
 pub mod journal;
 pub mod plan;

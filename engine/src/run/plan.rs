@@ -177,7 +177,20 @@ pub struct Plan {
     pub kind: RunKind,
     pub dialect: Dialect,
     pub target: Target,
+    /// What was decided when the steps were drawn; screens read these, not the steps' bodies.
+    pub decisions: Decisions,
     pub steps: Vec<Step>,
+}
+
+/// The choices a plan's steps were drawn from.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Decisions {
+    /// The departure (wizard): date, reason and replacement, as the form last confirmed or its
+    /// defaults.
+    pub departure: Option<Departure>,
+    /// What happens to the person's API keys, where the run removes them.
+    pub keys: Option<KeyDisposal>,
 }
 
 /// What the help-desk person fills in for runbook step 2.
@@ -228,11 +241,18 @@ pub(crate) fn deletion_snapshot() -> Step {
     )
 }
 
-fn plan(kind: RunKind, dialect: Dialect, target: Target, steps: Vec<Step>) -> Plan {
+fn plan(
+    kind: RunKind,
+    dialect: Dialect,
+    target: Target,
+    decisions: Decisions,
+    steps: Vec<Step>,
+) -> Plan {
     Plan {
         kind,
         dialect,
         target,
+        decisions,
         steps,
     }
 }
@@ -245,25 +265,37 @@ pub fn wizard(
     td_keys: KeyDisposal,
 ) -> Plan {
     let target = Target::new(&inventory.user, dialect);
+    let decisions = Decisions {
+        departure: Some(departure.clone()),
+        keys: Some(td_keys.clone()),
+    };
     let steps = dialect
         .api()
         .wizard_steps(&target, inventory, departure, td_keys);
-    plan(RunKind::Wizard, dialect, target, steps)
+    plan(RunKind::Wizard, dialect, target, decisions, steps)
 }
 
 /// The runbook's "Emergency Offboarding", done at once (see each dialect's plans).
 pub fn emergency(dialect: Dialect, inventory: &Inventory, date: &str) -> Plan {
     let target = Target::new(&inventory.user, dialect);
+    let decisions = Decisions {
+        departure: None,
+        keys: Some(KeyDisposal::Delete),
+    };
     let steps = dialect.api().emergency_steps(&target, inventory, date);
-    plan(RunKind::Emergency, dialect, target, steps)
+    plan(RunKind::Emergency, dialect, target, decisions, steps)
 }
 
 /// The delete-user modal's run: the snapshot first, then the account goes with its keys
 /// deleted (or, where the dialect allows, reassigned), then verification.
 pub fn deletion(dialect: Dialect, inventory: &Inventory, keys: KeyDisposal) -> Plan {
     let target = Target::new(&inventory.user, dialect);
+    let decisions = Decisions {
+        departure: None,
+        keys: Some(keys.clone()),
+    };
     let steps = dialect.api().deletion_steps(&target, inventory, keys);
-    plan(RunKind::Deletion, dialect, target, steps)
+    plan(RunKind::Deletion, dialect, target, decisions, steps)
 }
 
 /// Bringing back a person who returns; `None` where the dialect has nothing to bring back (a
@@ -279,7 +311,13 @@ pub fn reactivation(
     let steps = dialect
         .api()
         .reactivation_steps(&target, inventory, date, by, groups)?;
-    Some(plan(RunKind::Reactivation, dialect, target, steps))
+    Some(plan(
+        RunKind::Reactivation,
+        dialect,
+        target,
+        Decisions::default(),
+        steps,
+    ))
 }
 
 /// The facts that together mean "no access left" on a platform: what every offboarding must
@@ -306,7 +344,38 @@ pub fn verification(dialect: Dialect, inventory: &Inventory) -> Plan {
         "Reads the account back and checks each fact again; nothing is changed. Each check shows the answer it read.",
         Action::Verify { checks },
     )];
-    plan(RunKind::Verification, dialect, target, steps)
+    plan(
+        RunKind::Verification,
+        dialect,
+        target,
+        Decisions::default(),
+        steps,
+    )
+}
+
+impl CheckKind {
+    /// The facts an identity provider owns for a SCIM-managed user: the platform refuses to change
+    /// them (API keys and pipelines are not the identity provider's, so they can be done here).
+    pub fn owned_by_identity_provider(&self) -> bool {
+        matches!(
+            self,
+            CheckKind::Disabled
+                | CheckKind::OffboardingRecorded
+                | CheckKind::NoGroups
+                | CheckKind::NoPermissions
+                | CheckKind::UserRemoved
+                | CheckKind::UserDeleted
+        )
+    }
+}
+
+impl Action {
+    /// Whether an identity provider owns what this action changes for a SCIM-managed person
+    /// (the platform refuses it: the account's state and its groups), so it is done there.
+    /// API keys are the platform's own, whoever manages the account.
+    pub fn owned_by_identity_provider(&self) -> bool {
+        matches!(self, Action::Disable { .. } | Action::RemoveGroups { .. })
+    }
 }
 
 impl Step {
@@ -406,7 +475,28 @@ pub fn check_calls(check: &CheckKind, plan: &Plan) -> Vec<Request> {
 
 // Reading plans back from a journal: see `crate::json` (the JSON is the one `Serialize` writes).
 
-crate::deserialize_from_json!(Target, CheckKind, Action, Step, Plan);
+crate::deserialize_from_json!(Target, CheckKind, Action, Step, Decisions, Plan);
+
+impl FromJson for Decisions {
+    fn from_json(value: &Value) -> Read<Self> {
+        let fields = Fields::of(value)?;
+        Ok(Decisions {
+            departure: fields.opt("departure")?,
+            keys: fields.opt("keys")?,
+        })
+    }
+}
+
+impl FromJson for Departure {
+    fn from_json(value: &Value) -> Read<Self> {
+        let fields = Fields::of(value)?;
+        Ok(Departure {
+            date: fields.req("date")?,
+            reason: fields.req("reason")?,
+            handed_off_to: fields.req("handedOffTo")?,
+        })
+    }
+}
 
 impl FromJson for Target {
     fn from_json(value: &Value) -> Read<Self> {
@@ -529,6 +619,7 @@ impl FromJson for Plan {
             kind: fields.req("kind")?,
             dialect: fields.req("dialect")?,
             target: fields.req("target")?,
+            decisions: fields.req("decisions")?,
             steps: fields.req("steps")?,
         })
     }

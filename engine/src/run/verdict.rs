@@ -9,7 +9,7 @@
 //! live on with that user's role, so such a removal is never plain green either.
 
 use super::journal::{CallOutcome, Check, Journal, StepStatus};
-use super::plan::{Action, CheckKind, Plan, RunKind, Step, Target};
+use super::plan::{Action, CheckKind, Plan, RunKind, Step};
 use crate::dialect::td::KeyDisposal;
 use crate::model::Dialect;
 use crate::words;
@@ -261,20 +261,6 @@ pub fn expected_to_hold(journal: &Journal, fact: &CheckKind) -> bool {
     done && refusal_for(journal, fact).is_none()
 }
 
-/// The facts an identity provider owns for a SCIM-managed user: the platform refuses to change
-/// them (API keys and pipelines are not the identity provider's, so they can be done here).
-fn owned_by_identity_provider(fact: &CheckKind) -> bool {
-    matches!(
-        fact,
-        CheckKind::Disabled
-            | CheckKind::OffboardingRecorded
-            | CheckKind::NoGroups
-            | CheckKind::NoPermissions
-            | CheckKind::UserRemoved
-            | CheckKind::UserDeleted
-    )
-}
-
 /// What must happen for `fact`, in words a help-desk person can act on.
 fn to_do(journal: &Journal, fact: &CheckKind, state: FactState) -> String {
     let plan = &journal.plan;
@@ -289,8 +275,8 @@ fn to_do(journal: &Journal, fact: &CheckKind, state: FactState) -> String {
         || refusal
             .as_deref()
             .is_some_and(|message| message.contains("SCIM"));
-    if scim && owned_by_identity_provider(fact) {
-        let idp = identity_provider(target);
+    if scim && fact.owned_by_identity_provider() {
+        let idp = target.identity_provider_name();
         return format!(
             "{prefix}{} in {idp}: the platform refuses changes to SCIM-managed users.",
             idp_action(fact, plan.dialect)
@@ -382,13 +368,6 @@ fn idp_action(fact: &CheckKind, dialect: Dialect) -> String {
         CheckKind::GroupsRestored { .. } => "Add it back to its groups".into(),
         CheckKind::KeysReassigned { to, .. } => dialect.api().check_reassigned_keys(to),
     }
-}
-
-fn identity_provider(target: &Target) -> String {
-    target
-        .identity_provider
-        .clone()
-        .unwrap_or_else(|| "the identity provider".to_string())
 }
 
 fn lower_first(text: &str) -> String {

@@ -3,7 +3,7 @@
 
 use crate::session::Connection;
 use offboard_engine::model::User;
-use offboard_engine::policy::{Party, Refusal, may_take_access};
+use offboard_engine::policy::{self, Account};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Guard {
@@ -17,32 +17,12 @@ pub enum Guard {
 }
 
 pub fn guard(connection: &Connection, target: &User) -> Guard {
-    if let Some(actor) = &connection.identity.user {
-        if actor.id == target.id || actor.email.eq_ignore_ascii_case(&target.email) {
-            return Guard::Refused(Refusal::OwnAccount.to_string());
-        }
-        if let (Some(actor_role), Some(target_role)) = (actor.account_role, target.account_role) {
-            let actor = Party {
-                id: &actor.id,
-                role: actor_role,
-            };
-            if let Err(refusal) = may_take_access(
-                actor,
-                Party {
-                    id: &target.id,
-                    role: target_role,
-                },
-            ) {
-                return Guard::Refused(refusal.to_string());
-            }
-        }
+    let actor = connection.identity.user.as_ref().map(Account::from);
+    if let Some(refusal) = policy::refusal(actor, Account::from(target)) {
+        return Guard::Refused(refusal.to_string());
     }
-    if target.scim_managed {
-        let identity_provider = target
-            .identity_provider
-            .clone()
-            .unwrap_or_else(|| "the identity provider".into());
-        return Guard::ScimManaged { identity_provider };
+    match policy::identity_provider_of(target.scim_managed, target.identity_provider.as_deref()) {
+        Some(identity_provider) => Guard::ScimManaged { identity_provider },
+        None => Guard::Allowed,
     }
-    Guard::Allowed
 }

@@ -3,7 +3,6 @@
 //! must be kept, and the server replaces the whole attribute map), and redraws the plan so the
 //! step shows the exact `PUT` it will send.
 
-use super::plan_edit::{self, departure_confirmed, departure_of, nothing_to_hand_over};
 use super::replacement::{PersonPicker, Problem, ProblemNotice, check_person};
 use crate::api;
 use crate::format::today;
@@ -11,6 +10,7 @@ use crate::runs::RunHandle;
 use crate::session::Connection;
 use leptos::prelude::*;
 use offboard_engine::dialect::td::KeyDisposal;
+use offboard_engine::run::edit;
 use offboard_engine::run::plan::{Departure, Inventory};
 
 /// A field the form cannot be confirmed without.
@@ -46,9 +46,9 @@ pub fn DepartureForm(
 ) -> impl IntoView {
     let (current, target, nothing_owned) = run.with(|journal| {
         (
-            departure_of(&journal.plan),
+            journal.plan.departure(),
             journal.plan.target.clone(),
-            nothing_to_hand_over(journal),
+            edit::nothing_to_hand_over(journal),
         )
     });
     // Step 2 asks for a replacement only when there is something to hand over.
@@ -56,9 +56,9 @@ pub fn DepartureForm(
     let confirmed = move || {
         run.with(|journal| {
             if replacement_only {
-                plan_edit::replacement(&journal.plan).is_some()
+                journal.plan.replacement().is_some()
             } else {
-                departure_confirmed(&journal.plan)
+                journal.plan.departure_confirmed()
             }
         })
     };
@@ -129,13 +129,13 @@ pub fn DepartureForm(
                 run.update(|journal| {
                     let inventory = Inventory {
                         user: leaving,
-                        ..plan_edit::documented(journal)
+                        ..edit::documented(journal)
                     };
                     let departure = Departure {
                         handed_off_to: email,
                         ..entered
                     };
-                    plan_edit::redraw(journal, &inventory, &departure, KeyDisposal::Delete);
+                    edit::redraw(journal, &inventory, &departure, KeyDisposal::Delete);
                 });
                 editing.set(false);
                 super::step_card::focus_later(format!("step-{step}-confirm"));
@@ -173,7 +173,7 @@ pub fn DepartureForm(
         let departure = if replacement_only {
             Departure {
                 handed_off_to: departure.handed_off_to,
-                ..run.with(|j| departure_of(&j.plan))
+                ..run.with(|j| j.plan.departure())
             }
         } else {
             departure
@@ -184,7 +184,7 @@ pub fn DepartureForm(
 
     let exclude = target.email.clone();
     let summary = move || {
-        let departure = run.with(|journal| departure_of(&journal.plan));
+        let departure = run.with(|journal| journal.plan.departure());
         view! {
             <dl class="details departure-summary">
                 {(!replacement_only).then(|| view! {

@@ -8,7 +8,6 @@
 
 mod clock;
 mod departure_form;
-mod plan_edit;
 pub(crate) mod replacement;
 pub(crate) mod report_view;
 mod reverify;
@@ -29,6 +28,7 @@ use crate::session::use_session;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use offboard_engine::http::encode_component;
+use offboard_engine::policy::Account;
 use offboard_engine::run::journal::Journal;
 use offboard_engine::run::plan::{self, Inventory};
 use run_view::Wizard;
@@ -105,7 +105,7 @@ pub fn WizardPage() -> impl IntoView {
             }
             if let Some(journal) = left_behind.get() {
                 let target = &journal.plan.target;
-                if let Some(refused) = refusal(&connection, &target.id, target.role) {
+                if let Some(refused) = refusal(&connection, Account::from(target)) {
                     return view! { <Refused refusal=refused name=target.name.clone() back=user_link.clone() /> }.into_any();
                 }
                 let discard = move || {
@@ -137,7 +137,7 @@ pub fn WizardPage() -> impl IntoView {
                     <p><a href=user_link.clone()>"Back to the person"</a></p>
                 }
                 .into_any(),
-                Some(Ok(found)) => match refusal(&connection, &found.user.id, found.user.account_role) {
+                Some(Ok(found)) => match refusal(&connection, Account::from(&found.user)) {
                     Some(refused) => view! { <Refused refusal=refused name=found.user.name.clone() back=user_link.clone() /> }.into_any(),
                     None if plan::looks_offboarded(dialect, &found) && !anyway.get() => {
                         let begin = begin.clone();

@@ -2,14 +2,12 @@
 //! order, and the report once every step is done or skipped.
 
 use super::clock::Clock;
-use super::plan_edit;
 use super::report_view::ReportView;
 use super::start::ScimNotice;
 use super::step_card::StepCard;
 use crate::runs::RunHandle;
 use crate::session::Connection;
 use leptos::prelude::*;
-use offboard_engine::model::Dialect;
 use offboard_engine::run::plan::RunKind;
 
 #[component]
@@ -24,8 +22,9 @@ pub fn Wizard(run: RunHandle, connection: Connection) -> impl IntoView {
     let complete = Memo::new(move |_| run.with(|journal| journal.is_complete()));
     // A fresh verification of someone offboarded earlier changes nothing: no one-hour clock.
     let only_verifies = run.with(|journal| journal.plan.kind == RunKind::Verification);
-    let scim = (dialect == Dialect::Adoc && target.scim_managed)
-        .then(|| plan_edit::identity_provider(&target));
+    let scim = run
+        .with(|journal| journal.plan.leaves_steps_to_identity_provider())
+        .then(|| target.identity_provider_name());
     let subtitle = format!(
         "{} · {} · {}",
         target.email,

@@ -2,66 +2,37 @@
 //! behind, and the start screen that creates the run's journal.
 
 use super::clock::local_time;
-use super::plan_edit::{self, SCIM_OWNED_STEPS, scim_reason};
 use crate::format::today;
 use crate::session::Connection;
 use leptos::prelude::*;
-use offboard_engine::dialect::td::KeyDisposal;
-use offboard_engine::model::{Dialect, User};
-use offboard_engine::policy::{AccountRole, Party, Refusal, may_take_access};
+use offboard_engine::model::User;
+use offboard_engine::policy::{self, Account, Refusal};
+use offboard_engine::run::edit;
 use offboard_engine::run::journal::Journal;
-use offboard_engine::run::plan::{self, Departure, Inventory};
+use offboard_engine::run::plan::Inventory;
 
 /// Why the connected person may not offboard this one, if they may not: the rule the server
-/// enforces, shown before anything is tried. When the platform does not say who is connected,
-/// or the person's role is unknown, the server's answer is the guard.
-pub fn refusal(connection: &Connection, id: &str, role: Option<AccountRole>) -> Option<Refusal> {
-    let me = connection.identity.user.as_ref()?;
-    let actor = Party {
-        id: &me.id,
-        role: me.account_role?,
-    };
-    // An unknown role is checked as restricted: "not yourself" still applies.
-    let target = Party {
-        id,
-        role: role.unwrap_or(AccountRole::Restricted),
-    };
-    may_take_access(actor, target).err()
+/// enforces (`policy::refusal`), shown before anything is tried.
+pub fn refusal(connection: &Connection, target: Account<'_>) -> Option<Refusal> {
+    policy::refusal(connection.identity.user.as_ref().map(Account::from), target)
 }
 
-/// The journal a new run starts with: the engine's plan drawn with the form's defaults (see
-/// `plan_edit`), the clock started now, and for a SCIM-managed ADOC user the steps their
-/// identity provider owns marked as not possible here, with the reason in the report.
+/// The journal a new run starts with (see `edit::start_wizard`): the engine's plan drawn with
+/// the form's defaults, the clock started now, and the steps a SCIM user's identity provider
+/// owns marked as not possible here.
 pub fn new_journal(user: &User, connection: &Connection) -> Journal {
-    let dialect = connection.dialect();
     let inventory = Inventory {
         user: user.clone(),
         ..Inventory::default()
     };
-    let departure = Departure {
-        date: today(),
-        reason: String::new(),
-        handed_off_to: String::new(),
-    };
-    // TD: deleting the keys is Treasure Data's recommendation, so it is the default here.
-    let plan = plan::wizard(dialect, &inventory, &departure, KeyDisposal::Delete);
-    let now = js_sys::Date::now();
-    let mut journal = Journal::new(
-        plan,
+    edit::start_wizard(
+        connection.dialect(),
+        &inventory,
+        &today(),
         crate::session::operator(connection),
         connection.base_url.clone(),
-        now,
-    );
-    journal.notified_at_ms = Some(now);
-    if dialect == Dialect::Adoc && user.scim_managed {
-        let reason = scim_reason(&journal.plan.target);
-        for id in SCIM_OWNED_STEPS {
-            if let Some(index) = plan_edit::step_index(&journal.plan, id) {
-                let _ = journal.skip(index, &reason, now);
-            }
-        }
-    }
-    journal
+        js_sys::Date::now(),
+    )
 }
 
 #[component]
@@ -73,8 +44,10 @@ pub fn StartCard(
     let dialect = connection.dialect();
     let preview = new_journal(&user, &connection);
     let titles: Vec<String> = preview.plan.steps.iter().map(|s| s.title.clone()).collect();
-    let scim = (dialect == Dialect::Adoc && user.scim_managed)
-        .then(|| plan_edit::identity_provider(&preview.plan.target));
+    let scim = preview
+        .plan
+        .leaves_steps_to_identity_provider()
+        .then(|| preview.plan.target.identity_provider_name());
     let name = user.name.clone();
     let start = move |_| on_start(new_journal(&user, &connection));
     view! {

@@ -5,7 +5,6 @@
 //! takes a typed reason.
 
 use super::departure_form::DepartureForm;
-use super::plan_edit::{self, departure_confirmed, departure_of, disposal_of};
 use super::reverify::Reverify;
 use super::skip::SkipStep;
 use super::snapshot_view::SnapshotView;
@@ -17,6 +16,7 @@ use crate::runs::RunHandle;
 use crate::session::{Connection, use_session};
 use leptos::prelude::*;
 use offboard_engine::model::Dialect;
+use offboard_engine::run::edit;
 use offboard_engine::run::journal::StepStatus;
 use offboard_engine::run::plan::CheckKind;
 use offboard_engine::run::report::tally;
@@ -114,21 +114,20 @@ pub fn StepCard(run: RunHandle, index: usize, connection: Connection) -> impl In
 
     // Set by the step's own decision (departure form, TD key choice); the button shows when set.
     let decided = RwSignal::new(true);
-    let replacement = Memo::new(move |_| run.with(|journal| plan_edit::replacement(&journal.plan)));
+    let replacement = Memo::new(move |_| run.with(|journal| journal.plan.replacement()));
     let transfer = id == "transfer-ownership";
     // Step 6 with nobody to hand to is ready when step 1 found no pipelines; should some turn up
     // by the time it runs (the step then fails), a replacement is asked for after all.
     let nothing_to_hand_over = Memo::new(move |_| {
         run.with(|journal| {
             transfer
-                && plan_edit::nothing_to_hand_over(journal)
+                && edit::nothing_to_hand_over(journal)
                 && !matches!(journal.steps[index].status, StepStatus::Failed { .. })
         })
     });
     let ready = move || {
         if transfer {
-            run.with(|journal| plan_edit::replacement(&journal.plan).is_some())
-                || nothing_to_hand_over.get()
+            run.with(|journal| journal.plan.replacement().is_some()) || nothing_to_hand_over.get()
         } else {
             decided.get()
         }
@@ -160,10 +159,10 @@ pub fn StepCard(run: RunHandle, index: usize, connection: Connection) -> impl In
                 // Step 1 documented the access: the later steps' previews name what it found.
                 run.update(|journal| {
                     if journal.snapshot.is_some() {
-                        let inventory = plan_edit::documented(journal);
-                        let departure = departure_of(&journal.plan);
-                        let keys = disposal_of(&journal.plan);
-                        plan_edit::redraw(journal, &inventory, &departure, keys);
+                        let inventory = edit::documented(journal);
+                        let departure = journal.plan.departure();
+                        let keys = journal.plan.key_disposal();
+                        edit::redraw(journal, &inventory, &departure, keys);
                     }
                 });
             }
@@ -192,7 +191,7 @@ pub fn StepCard(run: RunHandle, index: usize, connection: Connection) -> impl In
             match id.as_str() {
                 "disable" => {
                     let finished = status.get().is_finished();
-                    let confirmed = run.with(|journal| departure_confirmed(&journal.plan));
+                    let confirmed = run.with(|journal| journal.plan.departure_confirmed());
                     (!finished || confirmed).then(|| {
                         view! {
                             <WhyNotDelete />
@@ -238,7 +237,7 @@ pub fn StepCard(run: RunHandle, index: usize, connection: Connection) -> impl In
         (
             open.get(),
             status.get().is_finished(),
-            run.with(|journal| departure_confirmed(&journal.plan)),
+            run.with(|journal| journal.plan.departure_confirmed()),
             replacement.get(),
             nothing_to_hand_over.get(),
         )
@@ -402,7 +401,7 @@ pub fn StepCard(run: RunHandle, index: usize, connection: Connection) -> impl In
     };
 
     let reverify = (dialect == Dialect::Td && id == "verify").then(|| {
-        let removal = run.with(|journal| plan_edit::step_index(&journal.plan, "remove-user"));
+        let removal = run.with(|journal| journal.plan.step_index("remove-user"));
         removal.map(|removal| view! { <Reverify run=run connection=connection.clone() step=index removal=removal /> })
     });
 

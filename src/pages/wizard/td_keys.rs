@@ -3,7 +3,6 @@
 //! the default here) or "Reassign API Keys" to the account owner or to another user, with the
 //! runbook's warning that reassigned keys gain the new owner's permissions.
 
-use super::plan_edit::{self, departure_of, disposal_of};
 use super::replacement::{PersonPicker, Problem, ProblemNotice, check_person};
 use crate::pages::directory::Directory;
 use crate::runs::RunHandle;
@@ -12,6 +11,7 @@ use leptos::prelude::*;
 use offboard_engine::dialect::td::KeyDisposal;
 use offboard_engine::model::User;
 use offboard_engine::policy::AccountRole;
+use offboard_engine::run::edit;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Choice {
@@ -38,7 +38,7 @@ pub fn TdKeys(
         })
     });
     let (initial, target) =
-        run.with(|journal| (disposal_of(&journal.plan), journal.plan.target.clone()));
+        run.with(|journal| (journal.plan.key_disposal(), journal.plan.target.clone()));
     let other = RwSignal::new(String::new());
     let choice = RwSignal::new(match &initial {
         KeyDisposal::Delete => Choice::Delete,
@@ -59,7 +59,7 @@ pub fn TdKeys(
     // The step may run when the plan carries exactly the choice shown (another user counts once
     // checked, the other two choices apply at once).
     crate::reactive::effect(move || {
-        let planned = run.with(|journal| disposal_of(&journal.plan));
+        let planned = run.with(|journal| journal.plan.key_disposal());
         let now = match choice.get() {
             Choice::Delete => planned == KeyDisposal::Delete,
             Choice::ToOwner => planned == owner_disposal(),
@@ -74,9 +74,9 @@ pub fn TdKeys(
 
     let apply = move |keys: KeyDisposal| {
         run.update(|journal| {
-            let inventory = plan_edit::documented(journal);
-            let departure = departure_of(&journal.plan);
-            plan_edit::redraw(journal, &inventory, &departure, keys);
+            let inventory = edit::documented(journal);
+            let departure = journal.plan.departure();
+            edit::redraw(journal, &inventory, &departure, keys);
         });
     };
     let pick = move |picked: Choice| {

@@ -86,10 +86,7 @@ pub(super) fn emergency(target: &Target, inventory: &Inventory) -> Vec<Step> {
 /// A SCIM-managed user: the platform refuses to remove the account (the identity
 /// provider owns it), but their keys are not the identity provider's, so each is revoked here.
 fn scim_revoke(target: &Target, keys: &[String]) -> Step {
-    let idp = target
-        .identity_provider
-        .as_deref()
-        .unwrap_or("the identity provider");
+    let idp = target.identity_provider_name();
     step(
         "revoke-keys",
         "Revoke every API key",
