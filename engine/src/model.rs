@@ -72,6 +72,77 @@ impl crate::json::FromJson for User {
     }
 }
 
+impl crate::json::FromJson for KeyType {
+    fn from_json(value: &serde_json::Value) -> crate::json::Read<Self> {
+        match value {
+            serde_json::Value::String(word) if word == "master" => Ok(KeyType::Master),
+            serde_json::Value::String(word) if word == "write-only" => Ok(KeyType::WriteOnly),
+            other => Ok(KeyType::Other(
+                crate::json::Fields::of(other)?.req("other")?,
+            )),
+        }
+    }
+}
+
+impl crate::json::FromJson for ApiKey {
+    fn from_json(value: &serde_json::Value) -> crate::json::Read<Self> {
+        let fields = crate::json::Fields::of(value)?;
+        Ok(ApiKey {
+            id: fields.req("id")?,
+            key_type: fields.req("keyType")?,
+            description: fields.opt("description")?,
+            created_at: fields.opt("createdAt")?,
+            valid_till: fields.opt("validTill")?,
+        })
+    }
+}
+
+impl crate::json::FromJson for Group {
+    fn from_json(value: &serde_json::Value) -> crate::json::Read<Self> {
+        let fields = crate::json::Fields::of(value)?;
+        Ok(Group {
+            id: fields.req("id")?,
+            name: fields.req("name")?,
+            description: fields.opt("description")?,
+            role: fields.opt("role")?,
+        })
+    }
+}
+
+impl crate::json::FromJson for Role {
+    fn from_json(value: &serde_json::Value) -> crate::json::Read<Self> {
+        let fields = crate::json::Fields::of(value)?;
+        Ok(Role {
+            id: fields.req("id")?,
+            name: fields.req("name")?,
+            description: fields.opt("description")?,
+            source: fields.opt("source")?,
+        })
+    }
+}
+
+impl crate::json::FromJson for Permission {
+    fn from_json(value: &serde_json::Value) -> crate::json::Read<Self> {
+        let fields = crate::json::Fields::of(value)?;
+        Ok(Permission {
+            name: fields.req("name")?,
+            role: fields.opt("role")?,
+        })
+    }
+}
+
+impl crate::json::FromJson for Pipeline {
+    fn from_json(value: &serde_json::Value) -> crate::json::Read<Self> {
+        let fields = crate::json::Fields::of(value)?;
+        Ok(Pipeline {
+            uid: fields.req("uid")?,
+            name: fields.req("name")?,
+            description: fields.opt("description")?,
+            owner: fields.opt("owner")?,
+        })
+    }
+}
+
 /// The one-word state shown in the directory.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -4,6 +4,7 @@
 //! A section that could not be read is kept as an error, not dropped: a snapshot that silently
 //! lacks the permissions would mislead whoever files it.
 
+use crate::json::{Fields, FromJson, Read};
 use crate::model::{ApiKey, Dialect, Group, Permission, Pipeline, Role, User};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -205,6 +206,48 @@ fn failure<T>(section: &Section<T>) -> Option<&String> {
     }
 }
 
+// Reading a snapshot back from a journal: see `crate::json` (the JSON is the one `Serialize`
+// writes, not the downloadable document of [`Snapshot::to_json`]).
+
+impl<T: FromJson> FromJson for Section<T> {
+    fn from_json(value: &Value) -> Read<Self> {
+        let fields = Fields::of(value)?;
+        Ok(match fields.req::<String>("state")?.as_str() {
+            "read" => Section::Read(fields.req("value")?),
+            "failed" => Section::Failed(fields.req("value")?),
+            "notOffered" => Section::NotOffered,
+            _ => return Err("unknown section state"),
+        })
+    }
+}
+
+impl FromJson for Provenance {
+    fn from_json(value: &Value) -> Read<Self> {
+        let fields = Fields::of(value)?;
+        Ok(Provenance {
+            taken_at: fields.req("takenAt")?,
+            taken_by: fields.req("takenBy")?,
+            endpoint: fields.req("endpoint")?,
+            dialect: fields.req("dialect")?,
+        })
+    }
+}
+
+impl FromJson for Snapshot {
+    fn from_json(value: &Value) -> Read<Self> {
+        let fields = Fields::of(value)?;
+        Ok(Snapshot {
+            provenance: fields.req("provenance")?,
+            user: fields.req("user")?,
+            api_keys: fields.req("apiKeys")?,
+            groups: fields.req("groups")?,
+            roles: fields.req("roles")?,
+            permissions: fields.req("permissions")?,
+            pipelines: fields.req("pipelines")?,
+        })
+    }
+}
+
 /// RFC 4180 CSV, with cells that a spreadsheet would run as a formula defused by a leading `'`.
 pub fn csv(rows: &[Vec<String>]) -> String {
     let mut out = String::new();
@@ -354,5 +397,26 @@ mod tests {
             snapshot().file_stem(),
             "offboard-snapshot-user-123-2024-12-05T09-30-00Z"
         );
+    }
+
+    #[test]
+    fn a_snapshot_reads_back_whole_from_a_journal() {
+        let mut taken = snapshot();
+        let key = taken.api_keys.items()[0].clone();
+        taken.api_keys = Section::Read(vec![
+            ApiKey {
+                key_type: KeyType::WriteOnly,
+                ..key.clone()
+            },
+            ApiKey {
+                id: "AK-2".into(),
+                key_type: KeyType::Other("import".into()),
+                ..key
+            },
+        ]);
+        taken.roles = Section::Failed("could not be read (500)".into());
+        taken.pipelines = Section::NotOffered;
+        let written = serde_json::to_value(&taken).unwrap();
+        assert_eq!(Snapshot::from_json(&written), Ok(taken));
     }
 }

@@ -135,14 +135,10 @@ pub fn recorded_groups(
             let from_snapshot: Vec<(String, String)> = journal
                 .snapshot
                 .as_ref()
-                .and_then(|snapshot| snapshot["groups"].as_array().cloned())
+                .map(|snapshot| snapshot.groups.items())
                 .unwrap_or_default()
                 .iter()
-                .filter_map(|group| {
-                    let id = group["id"].as_str()?.to_string();
-                    let name = group["name"].as_str().unwrap_or(&id).to_string();
-                    Some((id, name))
-                })
+                .map(|group| (group.id.clone(), group.name.clone()))
                 .collect();
             let groups = if from_snapshot.is_empty() {
                 journal

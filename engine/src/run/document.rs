@@ -11,7 +11,7 @@ use serde_json::Value;
 pub async fn take<T: Transport, C: Clock>(
     runner: &Runner<'_, T, C>,
     step: usize,
-) -> Result<Value, ApiError> {
+) -> Result<Snapshot, ApiError> {
     let (target, operator, endpoint) = {
         let journal = runner.journal().borrow();
         (
@@ -53,8 +53,7 @@ pub async fn take<T: Transport, C: Clock>(
         roles: section(parsed(roles, |v| api.parse_roles(v))),
         permissions: section(parsed(permissions, |v| api.parse_permissions(v))),
         pipelines: section(parsed(pipelines, |v| api.parse_pipelines(v))),
-    }
-    .to_json())
+    })
 }
 
 fn parsed<T>(

@@ -15,8 +15,8 @@
 use super::journal::{Journal, StepStatus};
 use super::plan::{self, Action, Departure, Inventory, Plan, Target};
 use crate::dialect::KeyDisposal;
-use crate::json::FromJson;
 use crate::model::{Dialect, User};
+use crate::snapshot::Section;
 
 /// A new guided offboarding of `inventory.user`: the plan drawn with the form's defaults
 /// (today, no reason yet, no replacement; Treasure Data's recommended key deletion), the
@@ -169,10 +169,9 @@ impl Plan {
 /// over. Not knowing (step 1 skipped, or its pipelines could not be read, or a platform without
 /// pipelines) is not "nothing": then a replacement is still asked for where one is needed.
 pub fn nothing_to_hand_over(journal: &Journal) -> bool {
-    journal
-        .snapshot
-        .as_ref()
-        .is_some_and(|snapshot| snapshot["pipelines"].as_array().is_some_and(Vec::is_empty))
+    journal.snapshot.as_ref().is_some_and(
+        |snapshot| matches!(&snapshot.pipelines, Section::Read(owned) if owned.is_empty()),
+    )
 }
 
 /// What step 1 documented, as an inventory for the later steps' previews; without a snapshot
@@ -184,22 +183,26 @@ pub fn documented(journal: &Journal) -> Inventory {
             ..Inventory::default()
         };
     };
-    let ids = |section: &str, field: &str| -> Vec<String> {
-        snapshot[section]
-            .as_array()
-            .map(|items| {
-                items
-                    .iter()
-                    .filter_map(|item| item[field].as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
     Inventory {
-        user: User::from_json(&snapshot["user"]).unwrap_or_else(|_| journal.plan.target.as_user()),
-        keys: ids("apiKeys", "id"),
-        groups: ids("groups", "id"),
-        pipelines: ids("pipelines", "uid"),
+        user: snapshot.user.clone(),
+        keys: snapshot
+            .api_keys
+            .items()
+            .iter()
+            .map(|k| k.id.clone())
+            .collect(),
+        groups: snapshot
+            .groups
+            .items()
+            .iter()
+            .map(|g| g.id.clone())
+            .collect(),
+        pipelines: snapshot
+            .pipelines
+            .items()
+            .iter()
+            .map(|p| p.uid.clone())
+            .collect(),
     }
 }
 
@@ -225,8 +228,9 @@ impl Target {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{ApiKey, Group, KeyType, Pipeline};
     use crate::run::plan::CheckKind;
-    use serde_json::json;
+    use crate::snapshot::{Provenance, Snapshot};
     use std::collections::BTreeMap;
 
     fn user_123() -> User {
@@ -243,6 +247,53 @@ mod tests {
             enabled: Some(true),
             attributes,
             ..User::default()
+        }
+    }
+
+    fn pipeline(uid: &str) -> Pipeline {
+        Pipeline {
+            uid: uid.into(),
+            name: uid.into(),
+            description: None,
+            owner: None,
+        }
+    }
+
+    /// What step 1 documents: the user with these keys, groups and pipelines.
+    fn snapshot(keys: &[&str], groups: &[&str], pipelines: Section<Pipeline>) -> Snapshot {
+        Snapshot {
+            provenance: Provenance {
+                taken_at: "2024-12-05T09:00:00Z".into(),
+                taken_by: "o".into(),
+                endpoint: "e".into(),
+                dialect: Dialect::Adoc,
+            },
+            user: user_123(),
+            api_keys: Section::Read(
+                keys.iter()
+                    .map(|id| ApiKey {
+                        id: id.to_string(),
+                        key_type: KeyType::Master,
+                        description: None,
+                        created_at: None,
+                        valid_till: None,
+                    })
+                    .collect(),
+            ),
+            groups: Section::Read(
+                groups
+                    .iter()
+                    .map(|id| Group {
+                        id: id.to_string(),
+                        name: id.to_string(),
+                        description: None,
+                        role: None,
+                    })
+                    .collect(),
+            ),
+            roles: Section::Read(vec![]),
+            permissions: Section::Read(vec![]),
+            pipelines,
         }
     }
 
@@ -269,12 +320,11 @@ mod tests {
         assert!(!journal.plan.departure_confirmed());
         assert_eq!(journal.plan.replacement(), None);
         journal.steps[0].status = StepStatus::Done;
-        journal.snapshot = Some(json!({
-            "user": user_123(),
-            "apiKeys": [{"id": "AK-abc123"}, {"id": "AK-def456"}],
-            "groups": [{"id": "group-data-eng"}],
-            "pipelines": [{"uid": "pl-daily-sales"}],
-        }));
+        journal.snapshot = Some(snapshot(
+            &["AK-abc123", "AK-def456"],
+            &["group-data-eng"],
+            Section::Read(vec![pipeline("pl-daily-sales")]),
+        ));
         let departure = Departure {
             date: "2024-12-05".into(),
             reason: "Voluntary - New Job".into(),
@@ -313,11 +363,11 @@ mod tests {
     fn nothing_to_hand_over_only_when_step_1_read_no_pipelines() {
         let mut journal = started();
         assert!(!nothing_to_hand_over(&journal), "not documented yet");
-        journal.snapshot = Some(json!({"pipelines": null, "errors": {"pipelines": "500"}}));
+        journal.snapshot = Some(snapshot(&[], &[], Section::Failed("500".into())));
         assert!(!nothing_to_hand_over(&journal), "could not be read");
-        journal.snapshot = Some(json!({"pipelines": [{"uid": "pl-1"}]}));
+        journal.snapshot = Some(snapshot(&[], &[], Section::Read(vec![pipeline("pl-1")])));
         assert!(!nothing_to_hand_over(&journal));
-        journal.snapshot = Some(json!({"pipelines": []}));
+        journal.snapshot = Some(snapshot(&[], &[], Section::Read(vec![])));
         assert!(nothing_to_hand_over(&journal));
 
         // Confirmed without a replacement: the account records no hand-over at all.
@@ -449,7 +499,16 @@ mod tests {
         };
         let inventory = documented(&journal);
         redraw(&mut journal, &inventory, &departure, KeyDisposal::Delete);
+        journal.snapshot = Some(snapshot(
+            &["AK-1"],
+            &["g-1"],
+            Section::Failed("could not be read (500)".into()),
+        ));
         let back = Journal::restore(&journal.to_json()).expect("reads back");
+        assert_eq!(
+            back.snapshot, journal.snapshot,
+            "the typed snapshot reads back whole"
+        );
         assert_eq!(back.plan.decisions, journal.plan.decisions);
         assert_eq!(back.plan.departure(), departure);
         assert_eq!(back.plan.key_disposal(), KeyDisposal::Delete);

@@ -8,6 +8,7 @@
 use super::plan::{CheckKind, Plan};
 use crate::http::{Method, Request};
 use crate::json::{Fields, FromJson, Read};
+use crate::snapshot::Snapshot;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -182,13 +183,13 @@ pub struct Journal {
     /// Wizard: when the departure was notified; the runbook's one-hour clock starts there.
     pub notified_at_ms: Option<f64>,
     /// The "document current access" snapshot, once taken.
-    pub snapshot: Option<Value>,
+    pub snapshot: Option<Snapshot>,
     pub steps: Vec<StepState>,
     pub calls: Vec<CallRecord>,
     pub verifications: Vec<Verification>,
 }
 
-/// 2: every call records its [`CallKind`].
+/// 2: every call records its [`CallKind`]; the plan its decisions; the snapshot is typed.
 pub const FORMAT: u32 = 2;
 
 impl Journal {

@@ -4,7 +4,7 @@
 use super::journal::{CallKind, CallOutcome, Journal, StepStatus};
 use super::plan::Action;
 use super::verdict::{FactState, Verdict};
-use crate::snapshot::csv;
+use crate::snapshot::{Snapshot, csv};
 use crate::time::rfc3339;
 use crate::words;
 use serde_json::{Value, json};
@@ -213,7 +213,7 @@ pub fn to_json(journal: &Journal) -> Value {
         "steps": steps,
         "calls": calls,
         "verifications": verifications,
-        "snapshot": journal.snapshot,
+        "snapshot": journal.snapshot.as_ref().map(Snapshot::to_json),
     })
 }
 
