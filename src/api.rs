@@ -63,15 +63,8 @@ impl FetchTransport {
 
         let headers = Headers::new();
         headers.set("Accept", "application/json");
-        match &self.credentials {
-            Credentials::Adoc {
-                access_key,
-                secret_key,
-            } => {
-                headers.set("accessKey", access_key);
-                headers.set("secretKey", secret_key);
-            }
-            Credentials::Td { api_key } => headers.set("Authorization", &format!("TD1 {api_key}")),
+        for (name, value) in self.credentials.headers() {
+            headers.set(name, &value);
         }
         let url = self.url(&request.path);
         watch_policy_violations();

@@ -5,65 +5,13 @@
 //! [`Credentials`]' `Debug` masks the secrets.
 
 use leptos::prelude::*;
+pub use offboard_engine::credentials::Credentials;
 use offboard_engine::json::{Fields, FromJson, Read};
 use offboard_engine::model::{Dialect, User};
 use serde::Serialize;
 use serde_json::Value;
-use std::fmt;
 
 const STORAGE_KEY: &str = "offboard.connection";
-
-#[derive(Clone, PartialEq, Serialize)]
-#[serde(tag = "dialect", rename_all = "lowercase")]
-pub enum Credentials {
-    Adoc {
-        access_key: String,
-        secret_key: String,
-    },
-    Td {
-        api_key: String,
-    },
-}
-
-impl Credentials {
-    pub fn dialect(&self) -> Dialect {
-        match self {
-            Credentials::Adoc { .. } => Dialect::Adoc,
-            Credentials::Td { .. } => Dialect::Td,
-        }
-    }
-
-    /// The credential headers as shown in a request preview: ids in clear, secrets masked.
-    pub fn masked_headers(&self) -> Vec<(&'static str, String)> {
-        match self {
-            Credentials::Adoc { access_key, .. } => {
-                vec![("accessKey", access_key.clone()), ("secretKey", mask(""))]
-            }
-            Credentials::Td { api_key } => {
-                vec![("Authorization", format!("TD1 {}", mask(api_key)))]
-            }
-        }
-    }
-}
-
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Credentials::Adoc { access_key, .. } => {
-                write!(f, "Adoc {{ access_key: {access_key:?}, secret_key: •••• }}")
-            }
-            Credentials::Td { api_key } => write!(f, "Td {{ api_key: {} }}", mask(api_key)),
-        }
-    }
-}
-
-/// Keeps a TD key's account prefix (`1/`) so people can tell keys apart, and hides the rest.
-pub fn mask(secret: &str) -> String {
-    match secret.split_once('/') {
-        Some((prefix, _)) if prefix.len() <= 6 => format!("{prefix}/••••••••"),
-        _ => "••••••••".to_string(),
-    }
-}
 
 /// Who the credentials belong to, as the platform said when connecting.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -173,22 +121,6 @@ fn forget() {
 
 // Reading a remembered connection back: the JSON `Serialize` writes, read by hand (see
 // `offboard_engine::json` for why).
-
-impl FromJson for Credentials {
-    fn from_json(value: &Value) -> Read<Self> {
-        let fields = Fields::of(value)?;
-        match fields.req::<String>("dialect")?.as_str() {
-            "adoc" => Ok(Credentials::Adoc {
-                access_key: fields.req("access_key")?,
-                secret_key: fields.req("secret_key")?,
-            }),
-            "td" => Ok(Credentials::Td {
-                api_key: fields.req("api_key")?,
-            }),
-            _ => Err("unknown dialect"),
-        }
-    }
-}
 
 impl FromJson for Identity {
     fn from_json(value: &Value) -> Read<Self> {

@@ -6,8 +6,10 @@ use crate::components::error_notice::ErrorNotice;
 use crate::session::{Connection, Credentials, Identity, use_session};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
+use offboard_engine::credentials::CredentialField;
 use offboard_engine::model::Dialect;
 use offboard_engine::platform::ConnectError;
+use std::collections::BTreeMap;
 
 /// What the form holds when the person presses Connect.
 #[derive(Clone)]
@@ -30,11 +32,10 @@ pub fn ConnectPage() -> impl IntoView {
     let query = use_query_map();
     let navigate = use_navigate();
 
-    let dialect = RwSignal::new(Dialect::Adoc);
+    let dialect = RwSignal::new(Dialect::ALL[0]);
     let base_url = RwSignal::new(this_origin());
-    let access_key = RwSignal::new(String::new());
-    let secret_key = RwSignal::new(String::new());
-    let api_key = RwSignal::new(String::new());
+    // Typed values by field id: switching the platform back and forth keeps what was typed.
+    let values = RwSignal::new(BTreeMap::<&'static str, String>::new());
     let reveal = RwSignal::new(false);
     let remember = RwSignal::new(false);
 
@@ -60,15 +61,16 @@ pub fn ConnectPage() -> impl IntoView {
 
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        let credentials = match dialect.get_untracked() {
-            Dialect::Adoc => Credentials::Adoc {
-                access_key: access_key.get_untracked().trim().to_string(),
-                secret_key: secret_key.get_untracked().trim().to_string(),
-            },
-            Dialect::Td => Credentials::Td {
-                api_key: api_key.get_untracked().trim().to_string(),
-            },
-        };
+        let dialect = dialect.get_untracked();
+        let typed = values.with_untracked(|values| {
+            dialect
+                .api()
+                .credential_fields()
+                .iter()
+                .map(|field| values.get(field.id).cloned().unwrap_or_default())
+                .collect()
+        });
+        let credentials = Credentials::new(dialect, typed);
         connect.dispatch(Attempt {
             base_url: base_url
                 .get_untracked()
@@ -93,7 +95,6 @@ pub fn ConnectPage() -> impl IntoView {
         }
         _ => None,
     };
-    let secret_type = move || if reveal.get() { "text" } else { "password" };
 
     view! {
         <section class="connect card" aria-labelledby="connect-title">
@@ -104,18 +105,14 @@ pub fn ConnectPage() -> impl IntoView {
             <form on:submit=submit novalidate>
                 <fieldset class="dialects">
                     <legend>"Platform"</legend>
-                    <label class="choice">
-                        <input type="radio" name="dialect" value="adoc"
-                            prop:checked=move || dialect.get() == Dialect::Adoc
-                            on:change=move |_| dialect.set(Dialect::Adoc) />
-                        <span>"Acceldata ADOC"</span>
-                    </label>
-                    <label class="choice">
-                        <input type="radio" name="dialect" value="td"
-                            prop:checked=move || dialect.get() == Dialect::Td
-                            on:change=move |_| dialect.set(Dialect::Td) />
-                        <span>"Treasure Data"</span>
-                    </label>
+                    {Dialect::ALL.into_iter().map(|choice| view! {
+                        <label class="choice">
+                            <input type="radio" name="dialect" value=choice.as_str()
+                                prop:checked=move || dialect.get() == choice
+                                on:change=move |_| dialect.set(choice) />
+                            <span>{choice.label()}</span>
+                        </label>
+                    }).collect_view()}
                 </fieldset>
 
                 <label for="base-url">"Base URL"</label>
@@ -125,24 +122,15 @@ pub fn ConnectPage() -> impl IntoView {
                     on:input=move |ev| base_url.set(event_target_value(&ev)) />
                 <p id="base-url-hint" class="hint">"The API's root. Default: the server this console came from."</p>
 
-                <Show when=move || dialect.get() == Dialect::Adoc>
-                    <label for="access-key">"Access key"</label>
-                    <input id="access-key" type="text" autocomplete="username" spellcheck="false" required
-                        prop:value=move || access_key.get()
-                        on:input=move |ev| access_key.set(event_target_value(&ev)) />
-                    <label for="secret-key">"Secret key"</label>
-                    <input id="secret-key" type=secret_type autocomplete="current-password" spellcheck="false" required
-                        prop:value=move || secret_key.get()
-                        on:input=move |ev| secret_key.set(event_target_value(&ev)) />
-                </Show>
-                <Show when=move || dialect.get() == Dialect::Td>
-                    <label for="api-key">"API key"</label>
-                    <input id="api-key" type=secret_type autocomplete="current-password" spellcheck="false" required
-                        aria-describedby="api-key-hint"
-                        prop:value=move || api_key.get()
-                        on:input=move |ev| api_key.set(event_target_value(&ev)) />
-                    <p id="api-key-hint" class="hint">"A master key of an administrator or the account owner, e.g. 1/abcdef…"</p>
-                </Show>
+                {move || {
+                    dialect
+                        .get()
+                        .api()
+                        .credential_fields()
+                        .iter()
+                        .map(|field| credential_input(field, values, reveal))
+                        .collect_view()
+                }}
 
                 <label class="choice">
                     <input type="checkbox" prop:checked=move || reveal.get()
@@ -189,15 +177,36 @@ fn validate(attempt: &Attempt) -> Result<(), String> {
     {
         return Err("Enter the base URL with its scheme, e.g. https://acme.acceldata.app".into());
     }
-    match &attempt.credentials {
-        Credentials::Adoc {
-            access_key,
-            secret_key,
-        } if access_key.is_empty() || secret_key.is_empty() => {
-            Err("Enter both the access key and the secret key.".into())
-        }
-        Credentials::Td { api_key } if api_key.is_empty() => Err("Enter the API key.".into()),
-        _ => Ok(()),
+    match attempt.credentials.missing() {
+        Some(ask) => Err(ask.to_string()),
+        None => Ok(()),
+    }
+}
+
+/// One credential field of the chosen platform: a secret is hidden unless "Show secret" is on.
+fn credential_input(
+    field: &'static CredentialField,
+    values: RwSignal<BTreeMap<&'static str, String>>,
+    reveal: RwSignal<bool>,
+) -> impl IntoView {
+    let id = field.id;
+    let kind = move || match field.secret && !reveal.get() {
+        true => "password",
+        false => "text",
+    };
+    let autocomplete = if field.secret {
+        "current-password"
+    } else {
+        "username"
+    };
+    let hint_id = format!("{id}-hint");
+    view! {
+        <label for=id>{field.label}</label>
+        <input id=id type=kind autocomplete=autocomplete spellcheck="false" required
+            aria-describedby=field.hint.map(|_| hint_id.clone())
+            prop:value=move || values.with(|values| values.get(id).cloned().unwrap_or_default())
+            on:input=move |ev| values.update(|values| { values.insert(id, event_target_value(&ev)); }) />
+        {field.hint.map(|hint| view! { <p id=hint_id class="hint">{hint}</p> })}
     }
 }
 

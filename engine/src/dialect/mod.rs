@@ -14,6 +14,7 @@
 pub mod adoc;
 pub mod td;
 
+use crate::credentials::CredentialField;
 use crate::error::ApiError;
 use crate::http::Request;
 use crate::model::{ApiKey, Group, Page, Permission, Pipeline, Role, User};
@@ -103,6 +104,32 @@ pub trait DialectApi: Sync {
     fn label(&self) -> &'static str;
     fn offers(&self, capability: Capability) -> bool;
 
+    // --- credentials --------------------------------------------------------------------------
+
+    /// What the connect form asks for, in order.
+    fn credential_fields(&self) -> &'static [CredentialField];
+    /// The headers every call carries, from values in the order of the fields.
+    fn auth_headers(&self, values: &[String]) -> Vec<(&'static str, String)>;
+    /// What to say when a field is left empty.
+    fn missing_credentials(&self) -> &'static str;
+    /// A secret as it may be shown (by default, nothing of it).
+    fn mask_secret(&self, _secret: &str) -> String {
+        crate::credentials::mask()
+    }
+
+    // --- how long offboarding may take ------------------------------------------------------
+
+    /// The runbook's target for access to be gone after the departure is notified, if it sets
+    /// one.
+    fn completion_target_minutes(&self) -> Option<u32> {
+        None
+    }
+    /// How long after removal a verification is worth repeating, where access can linger
+    /// (Treasure Data's streaming ingest keeps working for up to a minute).
+    fn lingers_for_seconds(&self) -> Option<u32> {
+        None
+    }
+
     /// What the dialect's paths take to name a user (ADOC: the id; TD: the email).
     fn reference<'a>(&self, user: &'a User) -> &'a str;
 
@@ -178,6 +205,10 @@ pub trait DialectApi: Sync {
     /// Deleting the account itself, where that is a call of its own (ADOC).
     fn delete_user(&self, _target: &Target) -> Option<Request> {
         None
+    }
+    /// Whether a removed user's keys can be reassigned to someone else instead of deleted.
+    fn reassigns_keys(&self) -> bool {
+        false
     }
     /// Removing the user with their keys deleted or reassigned, where removal is the lockout
     /// (TD).

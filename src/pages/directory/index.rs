@@ -4,6 +4,7 @@
 //! single substring scan; sorting yields an order of indices that filtering then keeps.
 
 use offboard_engine::model::{Dialect, User};
+use offboard_engine::platform::Capability;
 use offboard_engine::policy::AccountRole;
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -55,7 +56,7 @@ impl SortKey {
     pub fn columns(dialect: Dialect) -> Vec<SortKey> {
         Self::ALL
             .into_iter()
-            .filter(|key| *key != SortKey::Status || dialect == Dialect::Adoc)
+            .filter(|key| *key != SortKey::Status || dialect.offers(Capability::Disable))
             .collect()
     }
 }

@@ -8,9 +8,8 @@ use crate::session::Connection;
 use futures::StreamExt;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use offboard_engine::dialect::adoc::USERS_PAGE;
 use offboard_engine::error::ApiError;
-use offboard_engine::model::{Dialect, User};
+use offboard_engine::model::User;
 use offboard_engine::platform::Platform;
 use std::sync::Arc;
 
@@ -118,14 +117,15 @@ async fn load(
     let (first, total) = platform.users_page(0, None).await?;
     let on_first_page = first.len() as u64;
     add(first, total);
-    let Some(total) = total.filter(|_| connection.dialect() == Dialect::Adoc) else {
+    let paged = platform.users_page_size();
+    let (Some(total), Some(page_size)) = (total, paged) else {
         return Ok(());
     };
     if on_first_page == 0 {
         return Ok(());
     }
     let offsets = (1..)
-        .map(|page| page * USERS_PAGE)
+        .map(|page| page * page_size)
         .take_while(|first| *first < total);
     let mut pages = futures::stream::iter(offsets)
         .map(|first| platform.users_page(first, None))

@@ -9,6 +9,7 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use offboard_engine::http::encode_component;
 use offboard_engine::model::{Dialect, User};
+use offboard_engine::platform::Capability;
 use std::sync::Arc;
 
 const ROW_HEIGHT: f64 = 44.0;
@@ -153,7 +154,7 @@ fn SortHeader(key: SortKey, sort: RwSignal<(SortKey, Direction)>) -> impl IntoVi
 fn UserRow(position: usize, user: User, dialect: Dialect) -> impl IntoView {
     let href = format!("/users/{}", encode_component(user.reference(dialect)));
     // Treasure Data has no status column: its users exist or not.
-    let status = (dialect == Dialect::Adoc).then(|| user.status());
+    let status = dialect.offers(Capability::Disable).then(|| user.status());
     let role = user.account_role.map_or("—", |role| role.as_str());
     let last_access = user.last_access_on.clone().unwrap_or_default();
     view! {

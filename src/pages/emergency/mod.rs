@@ -17,7 +17,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use offboard_engine::error::ApiError;
 use offboard_engine::http::encode_component;
-use offboard_engine::model::Dialect;
+use offboard_engine::platform::Capability;
 use offboard_engine::run::journal::Journal;
 use offboard_engine::run::plan::{self, Inventory};
 use offboard_engine::words;
@@ -150,8 +150,8 @@ fn Confirm(
 ) -> impl IntoView {
     let person = inventory.user.clone();
     let verdict = guard(&connection, &person);
-    let adoc = connection.dialect() == Dialect::Adoc;
-    let counts = if adoc {
+    let dialect = connection.dialect();
+    let counts = if dialect.offers(Capability::Groups) {
         format!(
             "{} · {}",
             words::count(inventory.keys.len(), "API key"),
@@ -160,6 +160,13 @@ fn Confirm(
     } else {
         words::count(inventory.keys.len(), "API key")
     };
+    // What will happen, as the engine plans it: each step's title and why.
+    let shown = plan::emergency(dialect, &inventory, &today());
+    let steps: Vec<String> = shown
+        .steps
+        .iter()
+        .map(|step| format!("{}. {}", step.title, step.why))
+        .collect();
     let start = {
         let connection = connection.clone();
         let inventory = inventory.clone();
@@ -176,52 +183,19 @@ fn Confirm(
             start(journal);
         }
     };
-    let (title, button, steps): (String, &str, Vec<String>) = match (&verdict, connection.dialect())
-    {
-        (Guard::ScimManaged { identity_provider }, _) => (
+    let (title, button) = match &verdict {
+        Guard::ScimManaged { .. } => (
             format!("Revoke every API key of {}?", person.name),
             "Revoke keys now",
-            vec![
-                format!(
-                    "Revoke all {}",
-                    words::count(inventory.keys.len(), "API key")
-                ),
-                format!("Verify none is left, and show what is left to do in {identity_provider}"),
-            ],
         ),
-        (_, Dialect::Adoc) => (
-            format!("Lock out {}?", person.name),
-            "Lock out now",
-            vec![
-                "Disable the account: every key stops working on its next request".into(),
-                format!(
-                    "Revoke {} and remove {}, all at once",
-                    words::count(inventory.keys.len(), "API key"),
-                    words::count(inventory.groups.len(), "group")
-                ),
-                "Verify: disabled, no keys, no groups, no permissions".into(),
-            ],
-        ),
-        (_, Dialect::Td) => (
-            format!("Lock out {}?", person.name),
-            "Lock out now",
-            vec![
-                format!(
-                    "Remove the user and delete their {} (Treasure Data has no disabled state)",
-                    words::count(inventory.keys.len(), "API key")
-                ),
-                "Verify the user and their keys are gone".into(),
-            ],
-        ),
+        _ => (format!("Lock out {}?", person.name), "Lock out now"),
     };
     let role = person.account_role.map_or("unknown role", |r| r.as_str());
-    let preview = {
-        let plan = plan::emergency(connection.dialect(), &inventory, &today());
-        plan.steps
-            .iter()
-            .flat_map(|step| step.preview(&plan))
-            .collect::<Vec<_>>()
-    };
+    let preview: Vec<_> = shown
+        .steps
+        .iter()
+        .flat_map(|step| step.preview(&shown))
+        .collect();
     let preview = view! { <RequestPreview requests=preview connection=connection.clone() /> };
     view! {
         <div class="card confirm">
@@ -238,7 +212,7 @@ fn Confirm(
                 }.into_any(),
                 Guard::ScimManaged { identity_provider } => view! {
                     <div class="notice notice-warn" role="alert">
-                        <p>{match adoc {
+                        <p>{match dialect.offers(Capability::Disable) {
                             true => format!("{} is managed by {identity_provider} through SCIM: disable the account and remove its groups in {identity_provider}. Offboard can revoke the API keys here, because keys are not managed by {identity_provider}.", person.email),
                             false => format!("{} is managed by {identity_provider} through SCIM: the platform refuses to remove the account, so remove it in {identity_provider}. Offboard can revoke the API keys here, one by one, because keys are not managed by {identity_provider}.", person.email),
                         }}</p>
@@ -272,9 +246,8 @@ fn WhatHappens(steps: Vec<String>) -> impl IntoView {
 async fn load(connection: Connection, who: String) -> Result<Inventory, ApiError> {
     api::with_platform(&connection, async |platform| {
         let user = platform.find_user(&who).await?;
-        let adoc = platform.dialect() == Dialect::Adoc;
         let (keys, groups) = futures::join!(platform.keys(&user), async {
-            if adoc {
+            if platform.offers(Capability::Groups) {
                 platform.groups(&user).await
             } else {
                 Ok(Vec::new())

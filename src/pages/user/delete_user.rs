@@ -18,7 +18,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use offboard_engine::dialect::td::KeyDisposal;
 use offboard_engine::http::encode_component;
-use offboard_engine::model::{ApiKey, Dialect, User};
+use offboard_engine::model::{ApiKey, User};
+use offboard_engine::platform::Capability;
 use offboard_engine::policy::AccountRole;
 use offboard_engine::run::journal::Journal;
 use offboard_engine::run::plan::{self, Inventory};
@@ -71,7 +72,8 @@ fn DeleteDialog(
     on_close: Callback<()>,
 ) -> impl IntoView {
     let dialect = connection.dialect();
-    let td = dialect == Dialect::Td;
+    // Whether the platform lets the keys outlive the account under someone else (Treasure Data).
+    let reassigns = dialect.api().reassigns_keys();
     let directory = expect_context::<Directory>();
     directory.ensure_loaded(&connection);
     let owner = Memo::new(move |_| {
@@ -222,9 +224,9 @@ fn DeleteDialog(
         encode_component(user.reference(dialect))
     );
     let role = user.account_role.map_or("role unknown", |r| r.as_str());
-    let summary = match dialect {
-        Dialect::Td => words::count(key_count, "API key"),
-        Dialect::Adoc => format!(
+    let summary = match dialect.offers(Capability::Groups) {
+        false => words::count(key_count, "API key"),
+        true => format!(
             "{} · {} · {}",
             words::count(key_count, "API key"),
             words::count(holdings.groups.len(), "group"),
@@ -249,21 +251,21 @@ fn DeleteDialog(
         let keys_listed = keys_listed.clone();
         let email = email.clone();
         view! {
-            {(!td).then(|| view! {
+            {(!reassigns).then(|| view! {
                 <div class="notice notice-warn" role="note">
                     <p><strong>"The runbook says: disable, don't delete."</strong>" Disabling keeps the audit history and data lineage, meets compliance requirements, and lets the person be reactivated if they return. A deleted account cannot be brought back."</p>
                     <p><a href=wizard_link.clone()>"Use the guided offboarding instead (disables, keeps the account)"</a></p>
                 </div>
             })}
             <ul class="consequences">
-                {td.then(|| view! { <li>"Deleting an API key makes every script or tool using it fail at once; streaming ingest may keep working for up to one minute, until its cache expires."</li> })}
-                {td.then(|| view! { <li>"A reassigned API key keeps working with the permissions of its new user, which may be far greater than intended."</li> })}
-                {(!td).then(|| view! { <li>"Every API key is revoked and every group membership removed first; then the account is deleted."</li> })}
+                {reassigns.then(|| view! { <li>"Deleting an API key makes every script or tool using it fail at once; streaming ingest may keep working for up to one minute, until its cache expires."</li> })}
+                {reassigns.then(|| view! { <li>"A reassigned API key keeps working with the permissions of its new user, which may be far greater than intended."</li> })}
+                {(!reassigns).then(|| view! { <li>"Every API key is revoked and every group membership removed first; then the account is deleted."</li> })}
                 <li>"The account's access is documented first and kept with this run's report."</li>
             </ul>
-            <fieldset class="key-options" disabled=!td>
+            <fieldset class="key-options" disabled=!reassigns>
                 <legend>"What happens to their API keys?"</legend>
-                {(!td).then(|| view! { <p class="rule">"Acceldata ADOC cannot reassign API keys: they are always revoked before the account is deleted."</p> })}
+                {(!reassigns).then(|| view! { <p class="rule">{format!("{} cannot reassign API keys: they are always revoked before the account is deleted.", dialect.label())}</p> })}
                 <label class="choice">
                     <input type="radio" name="delete-keys" prop:checked=move || choice.get() == KeyChoice::Delete
                         on:change=move |_| pick(KeyChoice::Delete) />

@@ -15,7 +15,8 @@ use delete_user::{DeleteUser, Holdings};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use offboard_engine::http::encode_component;
-use offboard_engine::model::{Dialect, User};
+use offboard_engine::model::User;
+use offboard_engine::platform::Capability;
 use offboard_engine::platform::Platform;
 use reactivate::Reactivate;
 use sections::{
@@ -48,7 +49,8 @@ pub fn UserPage() -> impl IntoView {
         platform.find_user(&user.id).await
     });
     let keys = load.section(reference, async |platform, user| platform.keys(user).await);
-    let adoc = connection.dialect() == Dialect::Adoc;
+    // The parts of access beyond keys, where the platform has them (Treasure Data has none).
+    let has_groups = connection.dialect().offers(Capability::Groups);
     let groups = load.section(reference, async |platform, user| {
         platform.groups(user).await
     });
@@ -96,11 +98,11 @@ pub fn UserPage() -> impl IntoView {
         let found = user.get()?.ok()?;
         let holdings = Holdings {
             keys: keys.get()?.ok()?,
-            groups: match adoc {
+            groups: match has_groups {
                 true => groups.get()?.ok()?.into_iter().map(|g| g.id).collect(),
                 false => Vec::new(),
             },
-            pipelines: match adoc {
+            pipelines: match has_groups {
                 true => pipelines.get().and_then(Result::ok).map_or(0, |p| p.len()),
                 false => 0,
             },
@@ -152,16 +154,16 @@ pub fn UserPage() -> impl IntoView {
             <div class="sections">
                 {details}
                 <SectionCard title="API keys" resource=keys empty="No API keys." render=keys_table />
-                {adoc.then(|| view! {
+                {has_groups.then(|| view! {
                     <SectionCard title="Groups" resource=groups empty="Not a member of any group." render=groups_list />
                     <SectionCard title="Roles" resource=roles empty="No roles." render=roles_list />
                     <SectionCard title="Permissions" resource=permissions empty="No permissions." render=permissions_list />
                     <SectionCard title="Pipelines" resource=pipelines empty="Owns no pipelines." render=pipelines_list />
                 })}
-                {(!adoc).then(|| view! {
+                {(!has_groups).then(|| view! {
                     <section class="card section">
                         <h2>"Groups, roles and pipelines"</h2>
-                        <p class="muted">"Treasure Data has none of these: a person's access is their account and their API keys."</p>
+                        <p class="muted">{format!("{} has none of these: a person's access is their account and their API keys.", connection.dialect().label())}</p>
                     </section>
                 })}
             </div>

@@ -10,7 +10,8 @@ use crate::format::today;
 use crate::runs::{RunHandle, storage};
 use crate::session::Connection;
 use leptos::prelude::*;
-use offboard_engine::model::{Dialect, User};
+use offboard_engine::model::User;
+use offboard_engine::platform::Capability;
 use offboard_engine::run::journal::Journal;
 use offboard_engine::run::plan::{self, Inventory};
 use offboard_engine::time::rfc3339;
@@ -23,7 +24,7 @@ pub fn Reactivate(
     /// Re-reads the page once the person is back.
     on_done: Callback<()>,
 ) -> impl IntoView {
-    let offered = connection.dialect() == Dialect::Adoc && user.enabled == Some(false);
+    let offered = connection.dialect().offers(Capability::Disable) && user.enabled == Some(false);
     if !offered {
         return ().into_any();
     }

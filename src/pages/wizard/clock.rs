@@ -13,9 +13,9 @@ use wasm_bindgen::JsValue;
 /// The runbook's target.
 pub const HOUR_MS: f64 = 3_600_000.0;
 
-/// Whether the dialect's runbook has the one-hour target (only ADOC's does).
+/// Whether the dialect's runbook sets the one-hour target (ADOC's does, Treasure Data's none).
 pub fn has_target(dialect: Dialect) -> bool {
-    dialect == Dialect::Adoc
+    dialect.api().completion_target_minutes() == Some(60)
 }
 
 /// The time now (epoch ms), refreshed every second while the view that asked for it lives.

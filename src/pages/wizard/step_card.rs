@@ -15,7 +15,6 @@ use crate::components::verification::VerificationView;
 use crate::runs::RunHandle;
 use crate::session::{Connection, use_session};
 use leptos::prelude::*;
-use offboard_engine::model::Dialect;
 use offboard_engine::run::edit;
 use offboard_engine::run::journal::StepStatus;
 use offboard_engine::run::plan::CheckKind;
@@ -400,7 +399,9 @@ pub fn StepCard(run: RunHandle, index: usize, connection: Connection) -> impl In
         untrack(results.clone())
     };
 
-    let reverify = (dialect == Dialect::Td && id == "verify").then(|| {
+    // Where access lingers after removal (TD's streaming ingest), the check is offered again.
+    let lingers = dialect.api().lingers_for_seconds().is_some();
+    let reverify = (lingers && id == "verify").then(|| {
         let removal = run.with(|journal| journal.plan.step_index("remove-user"));
         removal.map(|removal| view! { <Reverify run=run connection=connection.clone() step=index removal=removal /> })
     });

@@ -1,6 +1,7 @@
 //! [`Adoc`]'s answers to [`DialectApi`]: ids in paths, paged lists, and every part of access.
 
 use super::{Adoc, calls};
+use crate::credentials::CredentialField;
 use crate::dialect::{Capability, Dialect, DialectApi, KeyDisposal, find_in};
 use crate::error::ApiError;
 use crate::http::Request;
@@ -23,6 +24,38 @@ impl DialectApi for Adoc {
 
     fn offers(&self, _capability: Capability) -> bool {
         true
+    }
+
+    fn credential_fields(&self) -> &'static [CredentialField] {
+        &[
+            CredentialField {
+                id: "access-key",
+                label: "Access key",
+                secret: false,
+                hint: None,
+            },
+            CredentialField {
+                id: "secret-key",
+                label: "Secret key",
+                secret: true,
+                hint: None,
+            },
+        ]
+    }
+
+    /// The runbook's `accessKey` and `secretKey` headers.
+    fn auth_headers(&self, values: &[String]) -> Vec<(&'static str, String)> {
+        let value = |index: usize| values.get(index).cloned().unwrap_or_default();
+        vec![("accessKey", value(0)), ("secretKey", value(1))]
+    }
+
+    fn missing_credentials(&self) -> &'static str {
+        "Enter both the access key and the secret key."
+    }
+
+    /// "Complete within 1 hour of departure notification."
+    fn completion_target_minutes(&self) -> Option<u32> {
+        Some(60)
     }
 
     fn reference<'a>(&self, user: &'a User) -> &'a str {

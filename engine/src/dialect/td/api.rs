@@ -2,6 +2,7 @@
 //! and API keys (no groups, roles, permissions, pipelines or disabled state).
 
 use super::{KeyDisposal, Td, calls};
+use crate::credentials::CredentialField;
 use crate::dialect::{Capability, Dialect, DialectApi, find_in};
 use crate::error::ApiError;
 use crate::http::Request;
@@ -24,6 +25,38 @@ impl DialectApi for Td {
 
     fn offers(&self, _capability: Capability) -> bool {
         false
+    }
+
+    fn credential_fields(&self) -> &'static [CredentialField] {
+        &[CredentialField {
+            id: "api-key",
+            label: "API key",
+            secret: true,
+            hint: Some("A master key of an administrator or the account owner, e.g. 1/abcdef…"),
+        }]
+    }
+
+    /// `Authorization: TD1 <key>`.
+    fn auth_headers(&self, values: &[String]) -> Vec<(&'static str, String)> {
+        let key = values.first().cloned().unwrap_or_default();
+        vec![("Authorization", format!("TD1 {key}"))]
+    }
+
+    fn missing_credentials(&self) -> &'static str {
+        "Enter the API key."
+    }
+
+    /// Keeps the key's account prefix (`1/`) so people can tell keys apart, and hides the rest.
+    fn mask_secret(&self, secret: &str) -> String {
+        match secret.split_once('/') {
+            Some((prefix, _)) if prefix.len() <= 6 => format!("{prefix}/••••••••"),
+            _ => crate::credentials::mask(),
+        }
+    }
+
+    /// Streaming ingest may keep working for up to one minute after a key is gone.
+    fn lingers_for_seconds(&self) -> Option<u32> {
+        Some(60)
     }
 
     fn reference<'a>(&self, user: &'a User) -> &'a str {
@@ -88,6 +121,10 @@ impl DialectApi for Td {
 
     /// A removed user's key list answers 404: no such user, so no keys.
     fn missing_user_has_no_keys(&self) -> bool {
+        true
+    }
+
+    fn reassigns_keys(&self) -> bool {
         true
     }
 
