@@ -155,6 +155,7 @@ pub fn parse_json(response: &Response) -> Result<Value, ApiError> {
 pub(crate) mod tests {
     use super::*;
     use crate::http::{LocalBoxFuture, NetworkError};
+    use futures::executor::block_on;
     use std::cell::{Cell, RefCell};
     use std::collections::VecDeque;
 
@@ -237,7 +238,7 @@ pub(crate) mod tests {
             answer(503, "{}"),
             answer(200, r#"{"ok":true}"#),
         ]);
-        let sent = futures_lite_block_on(client.send(&Request::get("/x")));
+        let sent = block_on(client.send(&Request::get("/x")));
         assert_eq!(sent.attempts, 4);
         assert!(sent.result.is_ok());
         let sleeps = client.clock.sleeps.borrow().clone();
@@ -248,7 +249,7 @@ pub(crate) mod tests {
     #[test]
     fn client_errors_are_not_retried() {
         let client = client(vec![answer(404, r#"{"message":"no such key"}"#)]);
-        let sent = futures_lite_block_on(client.send(&Request::get("/x")));
+        let sent = block_on(client.send(&Request::get("/x")));
         assert_eq!(sent.attempts, 1);
         assert_eq!(
             sent.result,
@@ -267,7 +268,7 @@ pub(crate) mod tests {
             }),
             answer(200, "{}"),
         ]);
-        let sent = futures_lite_block_on(client.send(&Request::get("/x")));
+        let sent = block_on(client.send(&Request::get("/x")));
         assert_eq!(sent.attempts, 1);
         assert!(matches!(sent.result, Err(ApiError::BlockedByPolicy { .. })));
         assert!(client.clock.sleeps.borrow().is_empty());
@@ -276,19 +277,7 @@ pub(crate) mod tests {
     #[test]
     fn html_is_not_json() {
         let client = client(vec![answer(200, "<!doctype html><p>hello")]);
-        let error = futures_lite_block_on(client.value(&Request::get("/"))).unwrap_err();
+        let error = block_on(client.value(&Request::get("/"))).unwrap_err();
         assert!(matches!(error, ApiError::NotJson { status: 200, .. }));
-    }
-
-    /// Polls a future that never really waits (all test transports answer at once).
-    pub(crate) fn futures_lite_block_on<F: std::future::Future>(future: F) -> F::Output {
-        use std::task::{Context, Poll, Waker};
-        let mut future = std::pin::pin!(future);
-        let mut context = Context::from_waker(Waker::noop());
-        loop {
-            if let Poll::Ready(output) = future.as_mut().poll(&mut context) {
-                return output;
-            }
-        }
     }
 }

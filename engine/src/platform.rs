@@ -170,8 +170,9 @@ impl<'a, T: Transport, C: Clock> Platform<'a, T, C> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::client::tests::{FakeClock, Scripted, answer, futures_lite_block_on as block_on};
+    use crate::client::tests::{FakeClock, Scripted, answer};
     use crate::http::{LocalBoxFuture, NetworkError, Request, Response};
+    use futures::executor::block_on;
     use std::cell::RefCell;
 
     /// Answers by request line and records what was asked.

@@ -1,9 +1,8 @@
 //! The user page: one person's whole access, the snapshot, and a failing section.
 
 use crate::support::{Browser, Setup, TestServer};
+use crate::wizard::downloaded;
 use serde_json::Value;
-use std::path::PathBuf;
-use std::time::Duration;
 
 #[tokio::test]
 async fn user_123_shows_keys_groups_roles_and_pipelines_and_documents_them() {
@@ -41,7 +40,7 @@ async fn user_123_shows_keys_groups_roles_and_pipelines_and_documents_them() {
     browser.press("Document current access").await;
     browser.see("Snapshot taken").await;
     browser.press("Download JSON").await;
-    let json: Value = serde_json::from_str(&downloaded(&browser, ".json").await).unwrap();
+    let json: Value = serde_json::from_str(&downloaded(&browser, "", ".json").await).unwrap();
     assert_eq!(json["user"]["id"], "user-123");
     assert_eq!(json["dialect"], "adoc");
     assert_eq!(json["takenBy"], "Olivia Owner <owner@company.com>");
@@ -57,7 +56,7 @@ async fn user_123_shows_keys_groups_roles_and_pipelines_and_documents_them() {
     assert_eq!(json["errors"], serde_json::json!({}));
 
     browser.press("Download CSV").await;
-    let csv = downloaded(&browser, ".csv").await;
+    let csv = downloaded(&browser, "", ".csv").await;
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines[0], "kind,id,name,source");
     assert!(
@@ -191,12 +190,12 @@ async fn a_td_user_shows_account_and_keys() {
     browser.press("Document current access").await;
     browser.see("Snapshot taken").await;
     browser.press("Download JSON").await;
-    let json: Value = serde_json::from_str(&downloaded(&browser, ".json").await).unwrap();
+    let json: Value = serde_json::from_str(&downloaded(&browser, "", ".json").await).unwrap();
     assert_eq!(json["dialect"], "td");
     assert_eq!(json["user"]["email"], "first.last@company.com");
     assert!(json["user"].get("enabled").is_none(), "{}", json["user"]);
     browser.press("Download CSV").await;
-    let csv = downloaded(&browser, ".csv").await;
+    let csv = downloaded(&browser, "", ".csv").await;
     assert!(!csv.contains("enabled"), "{csv}");
     let user_row = csv.lines().nth(1).unwrap();
     assert!(
@@ -216,20 +215,4 @@ async fn an_unknown_td_user_gets_the_same_plain_message() {
         .see("There is no user with the id or email “nobody@company.com” on")
         .await;
     assert!(!browser.body_text().await.contains("Guided offboarding"));
-}
-
-/// Waits for the browser to finish saving a file ending in `suffix` and returns its text.
-async fn downloaded(browser: &Browser, suffix: &str) -> String {
-    for _ in 0..100 {
-        let files: Vec<PathBuf> = std::fs::read_dir(browser.downloads.path())
-            .unwrap()
-            .filter_map(|entry| entry.ok().map(|e| e.path()))
-            .filter(|path| path.to_string_lossy().ends_with(suffix))
-            .collect();
-        if let Some(file) = files.first() {
-            return std::fs::read_to_string(file).unwrap();
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("no {suffix} file was downloaded");
 }
