@@ -6,7 +6,6 @@
 
 use crate::error::ApiError;
 use crate::http::{Clock, Request, Response, Transport};
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 /// How hard to try before giving up on a call.
@@ -128,12 +127,6 @@ impl<T: Transport, C: Clock> Client<T, C> {
                 }
             }
         }
-    }
-
-    /// Sends `request` and parses a JSON answer into `T`.
-    pub async fn json<D: DeserializeOwned>(&self, request: &Request) -> Result<D, ApiError> {
-        let value = self.value(request).await?;
-        serde_json::from_value(value).map_err(ApiError::from)
     }
 
     /// Sends `request` and returns its JSON answer as a tree, for tolerant parsing.
