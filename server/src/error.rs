@@ -30,6 +30,9 @@ pub enum AppError {
     Forbidden(String),
     #[error("{0}")]
     NotFound(String),
+    /// The change would break a rule the database keeps (a name already taken).
+    #[error("{0}")]
+    Conflict(String),
     /// A fault injected by `--chaos` before the handler ran.
     #[error("injected fault (--chaos): nothing was changed")]
     Injected {
@@ -51,6 +54,7 @@ impl AppError {
             AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Injected { status, .. } => *status,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -66,9 +70,25 @@ impl AppError {
     }
 }
 
+/// A constraint the schema enforces is the caller's mistake, said as such (the handlers check
+/// first; this covers a race between two requests and any rule they do not repeat). Anything
+/// else from the database is ours: logged, never sent.
 impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
-        AppError::Internal(format!("database: {err}"))
+        use sqlx::error::ErrorKind;
+        let kind = err.as_database_error().map(|db| db.kind());
+        match kind {
+            Some(ErrorKind::UniqueViolation) => {
+                AppError::Conflict("that already exists (it was created meanwhile?)".into())
+            }
+            Some(ErrorKind::ForeignKeyViolation) => {
+                AppError::BadRequest("that refers to something that does not exist".into())
+            }
+            Some(ErrorKind::NotNullViolation | ErrorKind::CheckViolation) => {
+                AppError::BadRequest("a required value is missing or not allowed".into())
+            }
+            _ => AppError::Internal(format!("database: {err}")),
+        }
     }
 }
 
@@ -186,4 +206,58 @@ pub enum StartError {
 pub fn to_json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, AppError> {
     serde_json::to_value(value)
         .map_err(|err| AppError::Internal(format!("serialising a response: {err}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs `statements` in order on a fresh in-memory database; the last one's error.
+    async fn failing(statements: &[&'static str]) -> AppError {
+        let pool = sqlx::SqlitePool::connect("sqlite::memory:")
+            .await
+            .expect("in-memory database");
+        sqlx::query("PRAGMA foreign_keys = ON")
+            .execute(&pool)
+            .await
+            .expect("pragma");
+        let (last, setup) = statements.split_last().expect("a statement");
+        for statement in setup {
+            sqlx::query(*statement)
+                .execute(&pool)
+                .await
+                .expect(statement);
+        }
+        let err = sqlx::query(*last)
+            .execute(&pool)
+            .await
+            .expect_err("the last statement breaks a constraint");
+        AppError::from(err)
+    }
+
+    #[tokio::test]
+    async fn constraint_violations_are_the_callers_not_ours() {
+        let table = "CREATE TABLE t (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE, \
+                     n INTEGER CHECK (n > 0), parent INTEGER REFERENCES t (id))";
+        let taken = failing(&[
+            table,
+            "INSERT INTO t (id, email) VALUES (1, 'a@x')",
+            "INSERT INTO t (id, email) VALUES (2, 'a@x')",
+        ])
+        .await;
+        assert_eq!(taken.status(), StatusCode::CONFLICT);
+
+        let dangling = failing(&[table, "INSERT INTO t (email, parent) VALUES ('b@x', 99)"]).await;
+        assert_eq!(dangling.status(), StatusCode::BAD_REQUEST);
+
+        let missing = failing(&[table, "INSERT INTO t (id) VALUES (3)"]).await;
+        assert_eq!(missing.status(), StatusCode::BAD_REQUEST);
+
+        let refused = failing(&[table, "INSERT INTO t (email, n) VALUES ('c@x', 0)"]).await;
+        assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+
+        let broken = failing(&["SELECT * FROM no_such_table"]).await;
+        assert_eq!(broken.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(broken.public_message(), "internal server error");
+    }
 }

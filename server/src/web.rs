@@ -5,20 +5,24 @@
 //! CSP whose `script-src` lists the SHA-256 of each inline `<script>` of `index.html` (Trunk emits
 //! an inline module script that boots the wasm), computed once at start.
 
+use std::convert::Infallible;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use sha2::{Digest, Sha256};
-use tower::ServiceExt;
+use tower::util::BoxCloneSyncService;
+use tower::{ServiceBuilder, ServiceExt};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::chaos::Chaos;
@@ -106,8 +110,7 @@ async fn fallback(State(app): State<AppState>, request: Request) -> Response {
 
 /// The built browser app and the headers its page carries.
 pub struct StaticSite {
-    files: ServeDir<ServeFile>,
-    csp: HeaderValue,
+    files: BoxCloneSyncService<Request, Response, Infallible>,
 }
 
 impl StaticSite {
@@ -126,42 +129,57 @@ impl StaticSite {
             }
         }
         let csp = content_security_policy(&inline_script_hashes(&html), connect_src);
+        let csp = HeaderValue::from_str(&csp)
+            .map_err(|_| StartError::Config("the CSP is not a valid header".into()))?;
+        // The page's headers go on HTML only (the app's page, for every client-side route);
+        // its wasm and JS carry none of them.
+        let page = |value: HeaderValue| {
+            move |response: &Response<_>| is_html(response).then(|| value.clone())
+        };
+        let files = ServiceBuilder::new()
+            .map_response(|response: Response<_>| response.map(Body::new))
+            .layer(SetResponseHeaderLayer::overriding(
+                header::CONTENT_SECURITY_POLICY,
+                page(csp),
+            ))
+            .layer(SetResponseHeaderLayer::overriding(
+                header::X_FRAME_OPTIONS,
+                page(HeaderValue::from_static("DENY")),
+            ))
+            .layer(SetResponseHeaderLayer::overriding(
+                header::X_CONTENT_TYPE_OPTIONS,
+                page(HeaderValue::from_static("nosniff")),
+            ))
+            .layer(SetResponseHeaderLayer::overriding(
+                header::REFERRER_POLICY,
+                page(HeaderValue::from_static("no-referrer")),
+            ))
+            // The page names the hashed wasm and JS of one build: always revalidate it.
+            .layer(SetResponseHeaderLayer::overriding(
+                header::CACHE_CONTROL,
+                page(HeaderValue::from_static("no-cache")),
+            ))
+            .service(ServeDir::new(dir).fallback(ServeFile::new(index)));
         Ok(Self {
-            files: ServeDir::new(dir).fallback(ServeFile::new(index)),
-            csp: HeaderValue::from_str(&csp)
-                .map_err(|_| StartError::Config("the CSP is not a valid header".into()))?,
+            files: BoxCloneSyncService::new(files),
         })
     }
 
     /// A file of the app, or `index.html` for client-side routes such as `/users/user-123`.
     async fn serve(&self, request: Request) -> Response {
-        let response = match self.files.clone().oneshot(request).await {
-            Ok(response) => response.map(axum::body::Body::new),
+        match self.files.clone().oneshot(request).await {
+            Ok(response) => response,
             Err(never) => match never {},
-        };
-        let mut response = response.into_response();
-        let is_html = response
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("text/html"));
-        if is_html {
-            let headers = response.headers_mut();
-            headers.insert(header::CONTENT_SECURITY_POLICY, self.csp.clone());
-            headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-            headers.insert(
-                header::X_CONTENT_TYPE_OPTIONS,
-                HeaderValue::from_static("nosniff"),
-            );
-            headers.insert(
-                header::REFERRER_POLICY,
-                HeaderValue::from_static("no-referrer"),
-            );
-            // The page names the hashed wasm and JS of one build: always revalidate it.
-            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
         }
-        response
     }
+}
+
+fn is_html<B>(response: &Response<B>) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"))
 }
 
 /// `'sha256-…'` sources for the inline `<script>` blocks of `html` (those without `src`).
