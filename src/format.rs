@@ -1,4 +1,7 @@
-//! Small formatting helpers for numbers and times shown on screen.
+//! Every number, duration and time shown on screen is written by one function here, so the
+//! same quantity reads the same on every screen and in every report.
+
+use offboard_engine::time::rfc3339;
 
 /// `10000` → `"10,000"`.
 pub fn thousands(n: u64) -> String {
@@ -23,6 +26,52 @@ pub fn milliseconds(ms: f64) -> String {
         let hundredths = (ms + 5) / 10;
         format!("{}.{:02} s", hundredths / 100, hundredths % 100)
     }
+}
+
+/// `75_000` → `"1:15"`; hours when there are any (`"1:02:03"`): a countdown or a running clock.
+pub fn stopwatch(ms: f64) -> String {
+    let seconds = (ms.max(0.0) / 1000.0).floor() as u64;
+    let (h, m, s) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}
+
+/// A duration in words: `3 s`, `4 min 12 s`, `1 h 5 min`.
+pub fn duration_words(ms: f64) -> String {
+    let seconds = (ms.max(0.0) / 1000.0).round() as u64;
+    match seconds {
+        s if s < 60 => format!("{s} s"),
+        s if s < 3600 => format!("{} min {} s", s / 60, s % 60),
+        s => format!("{} h {} min", s / 3600, s % 3600 / 60),
+    }
+}
+
+/// Epoch ms as `2024-12-05 09:30:00 UTC`: a moment a report or notice states in full.
+pub fn utc(epoch_ms: f64) -> String {
+    rfc3339(epoch_ms).replace('T', " ").replace('Z', " UTC")
+}
+
+/// Epoch ms as `09:30:00` (UTC), where the date is stated nearby (a timeline's time column).
+pub fn utc_clock(epoch_ms: f64) -> String {
+    rfc3339(epoch_ms)
+        .get(11..19)
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Epoch ms as `09:30:00` in the browser's time zone: when something will happen, for the
+/// person watching the page.
+pub fn local_clock(epoch_ms: f64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(epoch_ms));
+    format!(
+        "{:02}:{:02}:{:02}",
+        date.get_hours(),
+        date.get_minutes(),
+        date.get_seconds()
+    )
 }
 
 /// An RFC 3339 time as `2024-12-04 17:12` (UTC, as the platform sent it); `—` when absent.
@@ -79,6 +128,25 @@ mod tests {
         assert_eq!(milliseconds(999.4), "999 ms");
         assert_eq!(milliseconds(1523.0), "1.52 s");
         assert_eq!(milliseconds(60_000.0), "60.00 s");
+    }
+
+    #[test]
+    fn clocks_and_words() {
+        assert_eq!(stopwatch(0.0), "0:00");
+        assert_eq!(stopwatch(75_000.0), "1:15");
+        assert_eq!(stopwatch(3_600_000.0), "1:00:00");
+        assert_eq!(stopwatch(-5.0), "0:00");
+        assert_eq!(duration_words(3_200.0), "3 s");
+        assert_eq!(duration_words(252_000.0), "4 min 12 s");
+        assert_eq!(duration_words(3_900_000.0), "1 h 5 min");
+    }
+
+    #[test]
+    fn moments_in_utc() {
+        // 2024-12-05T09:30:00Z
+        let at = 1_733_391_000_000.0;
+        assert_eq!(utc(at), "2024-12-05 09:30:00 UTC");
+        assert_eq!(utc_clock(at), "09:30:00");
     }
 
     #[test]

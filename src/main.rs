@@ -8,6 +8,7 @@ mod format;
 mod loaded;
 mod pages;
 mod reactive;
+mod routes;
 mod runs;
 mod session;
 

@@ -45,13 +45,11 @@ impl Connection {
         self.credentials.dialect()
     }
 
-    /// The base URL's host, for the header chip.
-    pub fn host(&self) -> &str {
-        let without_scheme = self
-            .base_url
-            .split_once("://")
-            .map_or(self.base_url.as_str(), |(_, rest)| rest);
-        without_scheme.split('/').next().unwrap_or(without_scheme)
+    /// The base URL's host (with its port, if any), as the browser parses it: for the header
+    /// chip and notices. Connect accepted only a URL the browser parses, so the fallback to
+    /// the URL as typed is for a remembered connection from an older build.
+    pub fn host(&self) -> String {
+        web_sys::Url::new(&self.base_url).map_or_else(|_| self.base_url.clone(), |url| url.host())
     }
 }
 

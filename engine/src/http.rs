@@ -4,7 +4,7 @@
 //! A [`Request`] never holds credentials. The connection adds them at the last moment, so a
 //! request can be shown in a dry run, written to a journal or put in a report as it is.
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::fmt;
@@ -198,6 +198,15 @@ pub fn encode_component(raw: &str) -> String {
     utf8_percent_encode(raw, COMPONENT).to_string()
 }
 
+/// Reads back what [`encode_component`] wrote (a route's `:reference`, say); a sequence that is
+/// not UTF-8 is kept as it was rather than lost.
+pub fn decode_component(encoded: &str) -> String {
+    match percent_decode_str(encoded).decode_utf8() {
+        Ok(decoded) => decoded.into_owned(),
+        Err(_) => encoded.to_string(),
+    }
+}
+
 /// Builds `a=b&c=d` from pairs, encoding each side; pairs with an empty value are kept.
 pub fn encode_form(fields: &[(String, String)]) -> String {
     fields
@@ -223,6 +232,14 @@ pub fn with_query(path: &str, pairs: &[(&str, Option<String>)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decoding_reads_back_what_encoding_wrote() {
+        for raw in ["ann+ops@company.com", "a/b c", "Zoë", ""] {
+            assert_eq!(decode_component(&encode_component(raw)), raw);
+        }
+        assert_eq!(decode_component("%FF%FE"), "%FF%FE");
+    }
 
     #[test]
     fn components_are_encoded_but_emails_stay_readable() {

@@ -5,7 +5,6 @@
 use crate::runs::storage::RunEntry;
 use leptos::prelude::*;
 use offboard_engine::model::User;
-use offboard_engine::time::rfc3339;
 
 #[component]
 pub fn AlreadyOffboarded(
@@ -35,9 +34,7 @@ pub fn AlreadyOffboarded(
     let title = format!("{} is already offboarded", user.name);
     let earlier = match earlier {
         Some(entry) => {
-            let when = rfc3339(entry.updated_at_ms)
-                .replace('T', " ")
-                .replace('Z', " UTC");
+            let when = crate::format::utc(entry.updated_at_ms);
             let what = match entry.kind.as_str() {
                 "emergency" => "emergency lockout",
                 "verification" => "verification",
@@ -45,7 +42,7 @@ pub fn AlreadyOffboarded(
             };
             view! {
                 <p>
-                    <a href=format!("/runs/{}", entry.id)>{format!("Open the earlier report ({what}, {when})")}</a>
+                    <a href=crate::routes::run(&entry.id)>{format!("Open the earlier report ({what}, {when})")}</a>
                 </p>
             }
             .into_any()

@@ -1,8 +1,10 @@
 //! Shared widgets.
 
 pub mod already_offboarded;
+pub mod awaited;
 pub mod call_list;
 pub mod error_notice;
+pub mod key_options;
 pub mod modal;
 pub mod no_such_person;
 pub mod report_actions;

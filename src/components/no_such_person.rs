@@ -5,7 +5,6 @@
 use crate::session::Connection;
 use leptos::prelude::*;
 use offboard_engine::error::ApiError;
-use offboard_engine::http::encode_component;
 
 /// Whether a read failed because the person is not on the platform.
 pub fn is_missing(error: &ApiError) -> bool {
@@ -19,7 +18,7 @@ pub fn NoSuchPerson(
     who: String,
     connection: Connection,
 ) -> impl IntoView {
-    let search = format!("/users?q={}", encode_component(who.trim()));
+    let search = crate::routes::directory_search(&who);
     view! {
         <p class="no-such-person">
             {format!(

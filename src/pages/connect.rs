@@ -3,6 +3,7 @@
 
 use crate::api;
 use crate::components::error_notice::ErrorNotice;
+use crate::routes;
 use crate::session::{Connection, Credentials, Identity, use_session};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -49,13 +50,8 @@ pub fn ConnectPage() -> impl IntoView {
     crate::reactive::effect(move || {
         if let Some(Ok(connection)) = connect.value().get() {
             session.connect(connection);
-            let next = query
-                .with_untracked(|q| q.get("next"))
-                .filter(|next| next.starts_with('/'));
-            navigate(
-                &next.unwrap_or_else(|| "/users".to_string()),
-                Default::default(),
-            );
+            let next = query.with_untracked(|q| q.get("next"));
+            navigate(routes::after_connect(next.as_deref()), Default::default());
         }
     });
 
@@ -172,9 +168,13 @@ async fn check(attempt: Attempt) -> Result<Connection, Failure> {
 }
 
 fn validate(attempt: &Attempt) -> Result<(), String> {
-    let url = &attempt.base_url;
-    if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() <= "https://".len()
-    {
+    // As the browser parses it, which is how every call will be addressed.
+    let web_address = web_sys::Url::new(attempt.base_url.trim())
+        .ok()
+        .filter(|url| {
+            matches!(url.protocol().as_str(), "http:" | "https:") && !url.hostname().is_empty()
+        });
+    if web_address.is_none() {
         return Err("Enter the base URL with its scheme, e.g. https://acme.acceldata.app".into());
     }
     match attempt.credentials.missing() {

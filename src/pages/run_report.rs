@@ -2,6 +2,7 @@
 //! point to "the earlier report" (e.g. when a person is found already offboarded).
 
 use crate::pages::wizard::report_view::ReportView;
+use crate::routes;
 use crate::runs::{RunHandle, storage};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -14,14 +15,11 @@ pub fn RunReportPage() -> impl IntoView {
     match storage::load(&id) {
         Some(journal) => {
             let target = journal.plan.target.clone();
-            let back = format!(
-                "/users/{}",
-                offboard_engine::http::encode_component(&target.reference)
-            );
+            let back = routes::user(&target.reference);
             let run = RunHandle::new(journal);
             view! {
                 <nav class="breadcrumb no-print" aria-label="Breadcrumb">
-                    <a href="/users">"Directory"</a>" › "<a href=back>{target.reference.clone()}</a>" › "<span>"Report"</span>
+                    <a href=routes::DIRECTORY>"Directory"</a>" › "<a href=back>{target.reference.clone()}</a>" › "<span>"Report"</span>
                 </nav>
                 <h1 tabindex="-1">{format!("Report: {}", target.name)}</h1>
                 <ReportView run=run />
@@ -32,7 +30,7 @@ pub fn RunReportPage() -> impl IntoView {
             <section class="card">
                 <h1 tabindex="-1">"Report not found"</h1>
                 <p>"This browser keeps the last 20 runs; this one is not among them. A report downloaded or printed when the run ended is the record to look for."</p>
-                <p><a href="/users">"Go to the directory"</a></p>
+                <p><a href=routes::DIRECTORY>"Go to the directory"</a></p>
             </section>
         }
         .into_any(),

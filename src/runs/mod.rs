@@ -8,7 +8,8 @@ use crate::session::Connection;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use offboard_engine::run::execute::Runner;
-use offboard_engine::run::journal::Journal;
+use offboard_engine::run::journal::{Journal, StepStatus};
+use offboard_engine::run::report::{Tally, tally};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -45,6 +46,22 @@ impl RunHandle {
     pub fn with<R>(&self, read: impl FnOnce(&Journal) -> R) -> R {
         self.version.track();
         self.journal.with_value(|journal| read(&journal.borrow()))
+    }
+
+    /// A derived signal of what `read` takes from the journal: it changes only when that does,
+    /// so a view built on it is not re-rendered by the run's other calls (a form being filled
+    /// in beside a running step keeps its state). Create it in the view that reads it.
+    pub fn select<T>(&self, read: impl Fn(&Journal) -> T + Send + Sync + 'static) -> Memo<T>
+    where
+        T: PartialEq + Send + Sync + 'static,
+    {
+        let handle = *self;
+        Memo::new(move |_| handle.with(&read))
+    }
+
+    /// One step's state as its card shows it.
+    pub fn step(&self, index: usize) -> Memo<StepState> {
+        self.select(move |journal| StepState::of(journal, index))
     }
 
     /// Whether a step is running (buttons that would start another are disabled).
@@ -118,5 +135,37 @@ impl RunHandle {
         }
         self.journal
             .with_value(|journal| storage::save(&journal.borrow()));
+    }
+}
+
+/// What a step's card shows of its step, read from the journal in one go.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepState {
+    pub status: StepStatus,
+    /// Every step before it is done or skipped.
+    pub reachable: bool,
+    /// Its calls so far, counted.
+    pub tally: Tally,
+}
+
+impl StepState {
+    pub fn of(journal: &Journal, index: usize) -> Self {
+        StepState {
+            status: journal.steps[index].status.clone(),
+            reachable: journal.steps[..index]
+                .iter()
+                .all(|step| step.status.is_finished()),
+            tally: tally(journal, index),
+        }
+    }
+
+    /// The step to act on now: reachable, not finished, not running.
+    pub fn open(&self) -> bool {
+        self.reachable && !self.status.is_finished() && self.status != StepStatus::Running
+    }
+
+    /// Calls made so far (reads and changes).
+    pub fn calls(&self) -> usize {
+        self.tally.reads + self.tally.changes
     }
 }

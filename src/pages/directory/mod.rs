@@ -9,7 +9,7 @@ pub use loader::Directory;
 
 use crate::components::error_notice::ApiErrorNotice;
 use crate::format::thousands;
-use crate::session::use_session;
+use crate::session::Connection;
 use index::{Direction, SortKey};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -22,12 +22,8 @@ use table::UserTable;
 const SERVER_SEARCH_DELAY_MS: u64 = 250;
 
 #[component]
-pub fn DirectoryPage() -> impl IntoView {
-    let session = use_session();
+pub fn DirectoryPage(connection: Connection) -> impl IntoView {
     let directory = use_directory();
-    let Some(connection) = session.connection.get_untracked() else {
-        return ().into_any();
-    };
     directory.ensure_loaded(&connection);
 
     let params = use_query_map().get_untracked();
@@ -146,7 +142,7 @@ pub fn DirectoryPage() -> impl IntoView {
 
 /// While the full ADOC list is still arriving, also ask the server (`searchString`) so a match
 /// on a page not yet loaded shows at once.
-fn search_server_while_loading(query: RwSignal<String>, connection: &crate::session::Connection) {
+fn search_server_while_loading(query: RwSignal<String>, connection: &Connection) {
     let directory = use_directory();
     let connection = connection.clone();
     crate::reactive::effect(move || {
@@ -175,24 +171,11 @@ fn search_server_while_loading(query: RwSignal<String>, connection: &crate::sess
 /// Keeps the address bar in step with the search and sort, without a router navigation (which
 /// would re-render the page on every keystroke).
 fn replace_url(query: &str, (key, direction): (SortKey, Direction)) {
-    let mut params = Vec::new();
-    if !query.trim().is_empty() {
-        params.push(format!(
-            "q={}",
-            offboard_engine::http::encode_component(query.trim())
-        ));
-    }
-    if key != SortKey::Name {
-        params.push(format!("sort={}", key.slug()));
-    }
-    if direction == Direction::Descending {
-        params.push("dir=desc".to_string());
-    }
-    let url = if params.is_empty() {
-        "/users".to_string()
-    } else {
-        format!("/users?{}", params.join("&"))
-    };
+    let url = crate::routes::directory_view(
+        query,
+        (key != SortKey::Name).then(|| key.slug()),
+        direction == Direction::Descending,
+    );
     if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }

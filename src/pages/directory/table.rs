@@ -7,7 +7,6 @@ use super::index::{Direction, DirectoryIndex, SortKey};
 use crate::format::short_time;
 use leptos::html::Div;
 use leptos::prelude::*;
-use offboard_engine::http::encode_component;
 use offboard_engine::model::{Dialect, User};
 use offboard_engine::platform::Capability;
 use std::sync::Arc;
@@ -152,7 +151,7 @@ fn SortHeader(key: SortKey, sort: RwSignal<(SortKey, Direction)>) -> impl IntoVi
 
 #[component]
 fn UserRow(position: usize, user: User, dialect: Dialect) -> impl IntoView {
-    let href = format!("/users/{}", encode_component(user.reference(dialect)));
+    let href = crate::routes::user(user.reference(dialect));
     // Treasure Data has no status column: its users exist or not.
     let status = dialect.offers(Capability::Disable).then(|| user.status());
     let role = user.account_role.map_or("—", |role| role.as_str());

@@ -8,16 +8,17 @@
 //! role, and then runs the engine's deletion plan: verified, with a report like every run.
 
 use super::rules::{BlockedAction, blocking_rule};
+use crate::components::key_options::{KeyChoice, KeyOptions, account_owner};
 use crate::components::modal::Modal;
 use crate::components::run_progress::RunProgress;
 use crate::pages::directory::Directory;
 use crate::pages::wizard::replacement::{PersonPicker, Problem, ProblemNotice, check_person};
+use crate::routes;
 use crate::runs::RunHandle;
 use crate::session::Connection;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use offboard_engine::dialect::td::KeyDisposal;
-use offboard_engine::http::encode_component;
 use offboard_engine::model::{ApiKey, User};
 use offboard_engine::platform::Capability;
 use offboard_engine::policy::AccountRole;
@@ -57,13 +58,6 @@ pub fn DeleteUser(connection: Connection, user: User, holdings: Holdings) -> imp
     .into_any()
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum KeyChoice {
-    Delete,
-    ToOwner,
-    ToOther,
-}
-
 #[component]
 fn DeleteDialog(
     connection: Connection,
@@ -76,14 +70,7 @@ fn DeleteDialog(
     let reassigns = dialect.api().reassigns_keys();
     let directory = expect_context::<Directory>();
     directory.ensure_loaded(&connection);
-    let owner = Memo::new(move |_| {
-        directory.index.with(|index| {
-            (0..index.len() as u32)
-                .map(|i| index.user(i))
-                .find(|u| u.account_role == Some(AccountRole::Owner))
-                .cloned()
-        })
-    });
+    let owner = account_owner(directory);
     // Offboard's default is Delete (Treasure Data's own recommendation); within Reassign, the
     // account owner is preselected, as Treasure Data's console does.
     let choice = RwSignal::new(KeyChoice::Delete);
@@ -211,6 +198,20 @@ fn DeleteDialog(
         problem.set(None);
     };
 
+    let other_user = move || {
+        view! {
+            <div class="indent">
+                <PersonPicker label="New owner of the keys" id="delete-keys-to-person" value=other exclude=String::new() />
+                {move || problem.get().map(|found| view! { <ProblemNotice problem=found /> })}
+                {move || other_person.get().map(|p| view! { <p class="hint" role="status">{format!("Keys go to {} ({}, {}).", p.name, p.email, p.account_role.map_or("role unknown", |r| r.as_str()))}</p> })}
+                <button type="button" disabled=move || check.pending().get()
+                    on:click=move |_| { check.dispatch(other.get_untracked()); }>
+                    {move || if check.pending().get() { "Checking…" } else { "Use this person" }}
+                </button>
+            </div>
+        }
+    };
+
     let close_unless_running = move |()| {
         let running = run
             .get_untracked()
@@ -219,10 +220,7 @@ fn DeleteDialog(
             on_close.run(());
         }
     };
-    let wizard_link = format!(
-        "/users/{}/offboard",
-        encode_component(user.reference(dialect))
-    );
+    let wizard_link = routes::wizard(user.reference(dialect));
     let role = user.account_role.map_or("role unknown", |r| r.as_str());
     let summary = match dialect.offers(Capability::Groups) {
         false => words::count(key_count, "API key"),
@@ -239,7 +237,7 @@ fn DeleteDialog(
     let form = move || {
         if let Some(handle) = run.get() {
             let navigate = use_navigate();
-            let back = Callback::new(move |()| navigate("/users", Default::default()));
+            let back = Callback::new(move |()| navigate(routes::DIRECTORY, Default::default()));
             return view! { <RunProgress run=handle working="Deleting…" finish=("Back to the directory", back) /> }.into_any();
         }
         let (start, start_on_enter, ready, button_text) = (
@@ -266,49 +264,9 @@ fn DeleteDialog(
             <fieldset class="key-options" disabled=!reassigns>
                 <legend>"What happens to their API keys?"</legend>
                 {(!reassigns).then(|| view! { <p class="rule">{format!("{} cannot reassign API keys: they are always revoked before the account is deleted.", dialect.label())}</p> })}
-                <label class="choice">
-                    <input type="radio" name="delete-keys" prop:checked=move || choice.get() == KeyChoice::Delete
-                        on:change=move |_| pick(KeyChoice::Delete) />
-                    <span>"Delete API Keys (recommended)"</span>
-                </label>
-                <p class="hint indent">"Offboard's default, and Treasure Data's security recommendation: no key of theirs keeps working, with anyone's permissions."</p>
-                <label class="choice">
-                    <input type="radio" name="delete-keys" prop:checked=move || choice.get() != KeyChoice::Delete
-                        on:change=move |_| pick(KeyChoice::ToOwner) />
-                    <span>"Reassign API Keys"</span>
-                </label>
-                {move || (choice.get() != KeyChoice::Delete).then(|| {
-                    let owner_label = match owner.get() {
-                        Some(owner) => format!("To the account owner, {} ({})", owner.name, owner.email),
-                        None => "To the account owner".to_string(),
-                    };
-                    view! {
-                        <fieldset class="indent">
-                            <legend>"Reassign to"</legend>
-                            <label class="choice">
-                                <input type="radio" name="delete-keys-to" prop:checked=move || choice.get() == KeyChoice::ToOwner
-                                    on:change=move |_| pick(KeyChoice::ToOwner) />
-                                <span>{owner_label}</span>
-                            </label>
-                            <label class="choice">
-                                <input type="radio" name="delete-keys-to" prop:checked=move || choice.get() == KeyChoice::ToOther
-                                    on:change=move |_| pick(KeyChoice::ToOther) />
-                                <span>"To another user"</span>
-                            </label>
-                        </fieldset>
-                    }
-                })}
-                {move || (choice.get() == KeyChoice::ToOther).then(|| view! {
-                    <div class="indent">
-                        <PersonPicker label="New owner of the keys" id="delete-keys-to-person" value=other exclude=String::new() />
-                        {move || problem.get().map(|found| view! { <ProblemNotice problem=found /> })}
-                        {move || other_person.get().map(|p| view! { <p class="hint" role="status">{format!("Keys go to {} ({}, {}).", p.name, p.email, p.account_role.map_or("role unknown", |r| r.as_str()))}</p> })}
-                        <button type="button" disabled=move || check.pending().get()
-                            on:click=move |_| { check.dispatch(other.get_untracked()); }>
-                            {move || if check.pending().get() { "Checking…" } else { "Use this person" }}
-                        </button>
-                    </div>
-                })}
+                <KeyOptions name="delete-keys" choice=choice on_pick=Callback::new(pick) owner=owner
+                    delete_hint="Offboard's default, and Treasure Data's security recommendation: no key of theirs keeps working, with anyone's permissions."
+                    other=ViewFn::from(other_user) />
             </fieldset>
             {let leaving = email.clone(); move || escalation().map(|(heir, role)| {
                 let keys = keys_listed.clone();

@@ -2,6 +2,7 @@
 //! that run in parallel, and the "document current access" snapshot (runbook step 1).
 
 mod delete_user;
+mod details;
 mod reactivate;
 mod rules;
 mod sections;
@@ -10,34 +11,25 @@ mod snapshot_panel;
 use crate::api;
 use crate::components::error_notice::ApiErrorNotice;
 use crate::components::no_such_person::{NoSuchPerson, is_missing};
-use crate::session::{Connection, use_session};
+use crate::routes;
+use crate::session::Connection;
 use delete_user::{DeleteUser, Holdings};
+use details::Details;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use offboard_engine::http::encode_component;
 use offboard_engine::model::User;
 use offboard_engine::platform::Capability;
 use offboard_engine::platform::Platform;
 use reactivate::Reactivate;
 use sections::{
-    Details, Loaded, SectionCard, groups_list, keys_table, permissions_list, pipelines_list,
-    roles_list,
+    Loaded, SectionCard, groups_list, keys_table, permissions_list, pipelines_list, roles_list,
 };
 use snapshot_panel::SnapshotPanel;
 
 #[component]
-pub fn UserPage() -> impl IntoView {
-    let session = use_session();
+pub fn UserPage(connection: Connection) -> impl IntoView {
     let params = use_params_map();
-    let Some(connection) = session.connection.get_untracked() else {
-        return ().into_any();
-    };
-    let reference = move || {
-        let raw = params.with(|p| p.get("reference")).unwrap_or_default();
-        js_sys::decode_uri_component(&raw)
-            .map(String::from)
-            .unwrap_or(raw)
-    };
+    let reference = move || routes::reference(params.with(|p| p.get("reference")));
     // Bumped by Refresh; every section reads it, so one click reloads them all.
     let version = RwSignal::new(0u32);
 
@@ -142,9 +134,9 @@ pub fn UserPage() -> impl IntoView {
                 {header}
                 // Not `no-print` as a whole: a dialog opened from here (a run's report) prints.
                 <div class="actions">
-                    <a class="button primary no-print" href=move || format!("/users/{}/offboard", encode_component(&reference()))>"Guided offboarding"</a>
+                    <a class="button primary no-print" href=move || routes::wizard(&reference())>"Guided offboarding"</a>
                     <button type="button" class="quiet" on:click=move |_| version.update(|v| *v += 1)>"Refresh"</button>
-                    <a class="button danger no-print" href=move || format!("/emergency?user={}", encode_component(&reference()))>"Emergency lockout"</a>
+                    <a class="button danger no-print" href=move || routes::emergency(&reference())>"Emergency lockout"</a>
                     {reactivate.clone()}
                     {delete.clone()}
                 </div>
@@ -172,7 +164,7 @@ pub fn UserPage() -> impl IntoView {
     };
 
     view! {
-        <nav class="breadcrumb no-print" aria-label="Breadcrumb"><a href="/users">"Directory"</a>" › "<span>{reference}</span></nav>
+        <nav class="breadcrumb no-print" aria-label="Breadcrumb"><a href=routes::DIRECTORY>"Directory"</a>" › "<span>{reference}</span></nav>
         {page}
     }
     .into_any()

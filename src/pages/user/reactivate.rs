@@ -14,7 +14,6 @@ use offboard_engine::model::User;
 use offboard_engine::platform::Capability;
 use offboard_engine::run::journal::Journal;
 use offboard_engine::run::plan::{self, Inventory};
-use offboard_engine::time::rfc3339;
 use offboard_engine::words;
 
 #[component]
@@ -126,9 +125,7 @@ fn ReactivateDialog(
         } else {
             "guided offboarding"
         };
-        let when = rfc3339(entry.updated_at_ms)
-            .replace('T', " ")
-            .replace('Z', " UTC");
+        let when = crate::format::utc(entry.updated_at_ms);
         format!("Recorded by the {what} of {when} in this browser.")
     });
     let name = user.name.clone();

@@ -1,10 +1,10 @@
 //! The access sections of the user page. Each renders its own loading, error and empty state,
 //! so one failing call never blanks the others.
 
-use crate::components::error_notice::ApiErrorNotice;
+use crate::components::awaited::Awaited;
 use crate::format::short_time;
 use leptos::prelude::*;
-use offboard_engine::model::{ApiKey, Group, Permission, Pipeline, Role, User};
+use offboard_engine::model::{ApiKey, Group, Permission, Pipeline, Role};
 
 pub use crate::loaded::Loaded;
 
@@ -23,16 +23,14 @@ pub fn SectionCard<T: Clone + 'static>(
         Some(Ok(items)) => format!(" ({})", items.len()),
         _ => String::new(),
     };
-    let body = move || match resource.get() {
-        None => view! { <p class="muted loading">"Loading…"</p> }.into_any(),
-        Some(Err(error)) => view! { <ApiErrorNotice error=error /> }.into_any(),
-        Some(Ok(items)) if items.is_empty() => view! { <p class="muted">{empty}</p> }.into_any(),
-        Some(Ok(items)) => render(items),
+    let body = move |items: Vec<T>| match items.is_empty() {
+        true => view! { <p class="muted">{empty}</p> }.into_any(),
+        false => render(items),
     };
     view! {
         <section class="card section" aria-labelledby=labelled_by>
             <h2 id=heading_id>{title}<span class="count">{count}</span></h2>
-            {body}
+            <Awaited read=resource loading="Loading…" ready=body />
         </section>
     }
 }
@@ -111,35 +109,4 @@ pub fn pipelines_list(pipelines: Vec<Pipeline>) -> AnyView {
         </ul>
     }
     .into_any()
-}
-
-/// The user's own fields and attributes.
-#[component]
-pub fn Details(user: User) -> impl IntoView {
-    let row = |term: &'static str, value: String| view! { <dt>{term}</dt><dd>{value}</dd> };
-    let attributes = user.attributes.clone();
-    view! {
-        <section class="card section" aria-labelledby="section-details">
-            <h2 id="section-details">"Details"</h2>
-            <dl class="details">
-                {row("User id", user.id.clone())}
-                {row("Email", user.email.clone())}
-                {row("Account role", user.account_role.map_or("unknown".into(), |r| r.to_string()))}
-                {user.known_status().map(|status| row("Status", status.label().to_string()))}
-                {user.identity_provider.clone().map(|idp| row("Identity provider", format!("{idp} (SCIM)")))}
-                {row("Created", short_time(user.created_on.as_deref().unwrap_or_default()))}
-                {row("Last access", short_time(user.last_access_on.as_deref().unwrap_or_default()))}
-            </dl>
-            {(!attributes.is_empty()).then(|| view! {
-                <h3>"Attributes"</h3>
-                <dl class="details">
-                    {attributes.into_iter().map(|(name, values)| row_owned(name, values.join(", "))).collect_view()}
-                </dl>
-            })}
-        </section>
-    }
-}
-
-fn row_owned(term: String, value: String) -> impl IntoView {
-    view! { <dt>{term}</dt><dd>{value}</dd> }
 }

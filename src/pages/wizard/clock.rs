@@ -4,6 +4,7 @@
 //! The one-hour target is the ADOC runbook's. Treasure Data's runbook sets none, so a TD run's
 //! clock only counts the time since notification and never calls it late.
 
+use crate::format::{duration_words, local_clock, stopwatch};
 use crate::runs::RunHandle;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -35,39 +36,6 @@ pub fn ticking_now() -> ReadSignal<f64> {
     now.read_only()
 }
 
-/// `75_000` → `"1:15"`; hours when there are any (`"1:02:03"`).
-pub fn duration_text(ms: f64) -> String {
-    let seconds = (ms.max(0.0) / 1000.0).floor() as u64;
-    let (h, m, s) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
-    if h > 0 {
-        format!("{h}:{m:02}:{s:02}")
-    } else {
-        format!("{m}:{s:02}")
-    }
-}
-
-/// A duration in words: `3 s`, `4 min 12 s`, `1 h 5 min`.
-pub fn human_duration(ms: f64) -> String {
-    let seconds = (ms.max(0.0) / 1000.0).round() as u64;
-    match seconds {
-        s if s < 60 => format!("{s} s"),
-        s if s < 3600 => format!("{} min {} s", s / 60, s % 60),
-        s => format!("{} h {} min", s / 3600, s % 3600 / 60),
-    }
-}
-
-/// A call's or step's duration: `12 ms`, `1.52 s` (integer arithmetic: float formatting would
-/// cost the wasm several kB for this one label).
-pub fn millis(ms: f64) -> String {
-    let ms = ms.max(0.0).round() as u64;
-    if ms < 1000 {
-        format!("{ms} ms")
-    } else {
-        let hundredths = (ms + 5) / 10;
-        format!("{}.{:02} s", hundredths / 100, hundredths % 100)
-    }
-}
-
 /// Epoch ms as the value of a `datetime-local` input, in the browser's time zone.
 pub fn to_local_input(epoch_ms: f64) -> String {
     let date = js_sys::Date::new(&JsValue::from_f64(epoch_ms));
@@ -89,17 +57,6 @@ pub fn from_local_input(value: &str) -> Option<f64> {
     // Without an offset, `Date` reads `YYYY-MM-DDTHH:MM` as local time, like the input means it.
     let ms = js_sys::Date::new(&JsValue::from_str(value.trim())).get_time();
     ms.is_finite().then_some(ms)
-}
-
-/// Epoch ms as local `HH:MM:SS`.
-pub fn local_time(epoch_ms: f64) -> String {
-    let date = js_sys::Date::new(&JsValue::from_f64(epoch_ms));
-    format!(
-        "{:02}:{:02}:{:02}",
-        date.get_hours(),
-        date.get_minutes(),
-        date.get_seconds()
-    )
 }
 
 #[component]
@@ -155,13 +112,13 @@ pub fn Clock(run: RunHandle) -> impl IntoView {
             return match finished.get() {
                 Some(done) => (
                     "clock clock-ok",
-                    format!("Completed in {}", human_duration(done - notified)),
+                    format!("Completed in {}", duration_words(done - notified)),
                     "After the departure was notified. Treasure Data's runbook sets no time target."
                         .to_string(),
                 ),
                 None => (
                     "clock clock-ok",
-                    format!("{} since notification", duration_text(now.get() - notified)),
+                    format!("{} since notification", stopwatch(now.get() - notified)),
                     "Treasure Data's runbook sets no time target: this is how long the departure \
                      has been waiting."
                         .to_string(),
@@ -172,15 +129,15 @@ pub fn Clock(run: RunHandle) -> impl IntoView {
         match finished.get() {
             Some(done) if done <= deadline => (
                 "clock clock-ok",
-                format!("Completed in {}", human_duration(done - notified)),
+                format!("Completed in {}", duration_words(done - notified)),
                 "Within the runbook's one-hour target.".to_string(),
             ),
             Some(done) => (
                 "clock clock-overdue",
-                format!("Completed in {}", human_duration(done - notified)),
+                format!("Completed in {}", duration_words(done - notified)),
                 format!(
                     "{} over the runbook's one-hour target.",
-                    human_duration(done - deadline)
+                    duration_words(done - deadline)
                 ),
             ),
             None => {
@@ -193,16 +150,16 @@ pub fn Clock(run: RunHandle) -> impl IntoView {
                     };
                     (
                         class,
-                        format!("{} left", duration_text(left)),
+                        format!("{} left", stopwatch(left)),
                         format!(
                             "Complete within 1 hour of departure notification (by {}).",
-                            local_time(deadline)
+                            local_clock(deadline)
                         ),
                     )
                 } else {
                     (
                         "clock clock-overdue",
-                        format!("Overdue by {}", duration_text(-left)),
+                        format!("Overdue by {}", stopwatch(-left)),
                         "The runbook's target was to complete within 1 hour of departure \
                          notification. Keep going: every step still takes access away."
                             .to_string(),
@@ -227,27 +184,5 @@ pub fn Clock(run: RunHandle) -> impl IntoView {
                 {move || problem.get().map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
             </div>
         </section>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{duration_text, human_duration, millis};
-
-    #[test]
-    fn durations_read_like_a_clock() {
-        assert_eq!(duration_text(0.0), "0:00");
-        assert_eq!(duration_text(75_000.0), "1:15");
-        assert_eq!(duration_text(3_600_000.0), "1:00:00");
-        assert_eq!(duration_text(-5.0), "0:00");
-    }
-
-    #[test]
-    fn durations_read_like_words() {
-        assert_eq!(human_duration(3_200.0), "3 s");
-        assert_eq!(human_duration(252_000.0), "4 min 12 s");
-        assert_eq!(human_duration(3_900_000.0), "1 h 5 min");
-        assert_eq!(millis(12.4), "12 ms");
-        assert_eq!(millis(1523.0), "1.52 s");
     }
 }

@@ -8,10 +8,13 @@
 
 mod clock;
 mod departure_form;
+mod refused;
 pub(crate) mod replacement;
 pub(crate) mod report_view;
+mod resume_offer;
 mod reverify;
 mod run_view;
+mod scim_notice;
 mod skip;
 mod snapshot_view;
 mod start;
@@ -20,35 +23,30 @@ mod td_keys;
 
 use crate::api;
 use crate::components::already_offboarded::AlreadyOffboarded;
+use crate::components::awaited::Awaited;
 use crate::components::error_notice::ApiErrorNotice;
 use crate::components::no_such_person::{NoSuchPerson, is_missing};
 use crate::pages::directory::Directory;
+use crate::routes;
 use crate::runs::{RunHandle, storage};
-use crate::session::use_session;
+use crate::session::Connection;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use offboard_engine::http::encode_component;
+use offboard_engine::error::ApiError;
 use offboard_engine::policy::Account;
 use offboard_engine::run::journal::Journal;
 use offboard_engine::run::plan::{self, Inventory};
+use refused::Refused;
+use resume_offer::ResumeOffer;
 use run_view::Wizard;
-use start::{Refused, ResumeOffer, StartCard, refusal};
+use start::{StartCard, refusal};
 
 /// The `kind` runs of this wizard are stored under (see `runs::storage`).
 const KIND: &str = "wizard";
 
 #[component]
-pub fn WizardPage() -> impl IntoView {
-    let session = use_session();
-    let Some(connection) = session.connection.get_untracked() else {
-        return ().into_any();
-    };
-    let raw = use_params_map()
-        .with_untracked(|p| p.get("reference"))
-        .unwrap_or_default();
-    let reference = js_sys::decode_uri_component(&raw)
-        .map(String::from)
-        .unwrap_or(raw);
+pub fn WizardPage(connection: Connection) -> impl IntoView {
+    let reference = routes::reference(use_params_map().with_untracked(|p| p.get("reference")));
     // The pickers (replacement, new key owner) search the session's directory.
     expect_context::<Directory>().ensure_loaded(&connection);
 
@@ -94,7 +92,7 @@ pub fn WizardPage() -> impl IntoView {
         step_card::focus_next(handle);
     };
 
-    let user_link = format!("/users/{}", encode_component(&reference));
+    let user_link = routes::user(&reference);
     let screen = {
         let connection = connection.clone();
         let user_link = user_link.clone();
@@ -122,22 +120,29 @@ pub fn WizardPage() -> impl IntoView {
                 };
                 return view! { <ResumeOffer journal=journal on_resume=resume on_discard=discard /> }.into_any();
             }
-            match user.get() {
-                None => view! { <p class="muted loading" role="status">"Loading the person…"</p> }.into_any(),
-                Some(Err(error)) if is_missing(&error) => view! {
-                    <section class="card no-such-person">
-                        <h1 tabindex="-1">"Person not found"</h1>
-                        <NoSuchPerson who=reference.clone() connection=connection.clone() />
-                    </section>
-                }
-                .into_any(),
-                Some(Err(error)) => view! {
-                    <h1 tabindex="-1">"Guided offboarding"</h1>
-                    <ApiErrorNotice error=error />
-                    <p><a href=user_link.clone()>"Back to the person"</a></p>
-                }
-                .into_any(),
-                Some(Ok(found)) => match refusal(&connection, Account::from(&found.user)) {
+            let failed = {
+                let (reference, connection, user_link) =
+                    (reference.clone(), connection.clone(), user_link.clone());
+                Callback::new(move |error: ApiError| match is_missing(&error) {
+                    true => view! {
+                        <section class="card no-such-person">
+                            <h1 tabindex="-1">"Person not found"</h1>
+                            <NoSuchPerson who=reference.clone() connection=connection.clone() />
+                        </section>
+                    }
+                    .into_any(),
+                    false => view! {
+                        <h1 tabindex="-1">"Guided offboarding"</h1>
+                        <ApiErrorNotice error=error />
+                        <p><a href=user_link.clone()>"Back to the person"</a></p>
+                    }
+                    .into_any(),
+                })
+            };
+            let (connection, user_link, begin) =
+                (connection.clone(), user_link.clone(), begin.clone());
+            let found = move |found: Inventory| {
+                match refusal(&connection, Account::from(&found.user)) {
                     Some(refused) => view! { <Refused refusal=refused name=found.user.name.clone() back=user_link.clone() /> }.into_any(),
                     None if plan::looks_offboarded(dialect, &found) && !anyway.get() => {
                         let begin = begin.clone();
@@ -161,14 +166,16 @@ pub fn WizardPage() -> impl IntoView {
                         .into_any()
                     }
                     None => view! { <StartCard user=found.user connection=connection.clone() on_start=begin.clone() /> }.into_any(),
-                },
-            }
+                }
+            };
+            view! { <Awaited read=user loading="Loading the person…" failed=failed ready=found /> }
+                .into_any()
         }
     };
 
     view! {
         <nav class="breadcrumb no-print" aria-label="Breadcrumb">
-            <a href="/users">"Directory"</a>" › "<a href=user_link>{reference.clone()}</a>" › "<span>"Guided offboarding"</span>
+            <a href=routes::DIRECTORY>"Directory"</a>" › "<a href=user_link>{reference.clone()}</a>" › "<span>"Guided offboarding"</span>
         </nav>
         <div class="wizard">{screen}</div>
     }

@@ -3,30 +3,17 @@
 //! evidence, the snapshot, and the timeline of every call. Downloadable as JSON and CSV, and laid
 //! out to print on A4 (the print stylesheet hides everything else).
 
-use super::clock::{HOUR_MS, has_target, human_duration, millis};
+use super::clock::{HOUR_MS, has_target};
 use super::reverify::CACHE_MS;
 use super::snapshot_view::SnapshotView;
 use crate::components::report_actions::ReportActions;
 use crate::components::verdict::OpenFacts;
 use crate::components::verification::VerificationView;
+use crate::format::{duration_words, milliseconds, utc, utc_clock};
 use crate::runs::RunHandle;
 use leptos::prelude::*;
 use offboard_engine::run::journal::{CallOutcome, StepStatus};
 use offboard_engine::run::report::{outcome_word, tally, verdict};
-use offboard_engine::time::rfc3339;
-
-/// `09:30:00` (UTC): the timeline's time column (the date is in the report's facts).
-fn clock_time(epoch_ms: f64) -> String {
-    rfc3339(epoch_ms)
-        .get(11..19)
-        .unwrap_or_default()
-        .to_string()
-}
-
-/// `2024-12-05T09:30:00Z` → `2024-12-05 09:30:00 UTC`.
-fn utc(epoch_ms: f64) -> String {
-    rfc3339(epoch_ms).replace('T', " ").replace('Z', " UTC")
-}
 
 #[component]
 pub fn ReportView(run: RunHandle) -> impl IntoView {
@@ -41,16 +28,16 @@ pub fn ReportView(run: RunHandle) -> impl IntoView {
         let timing = match (journal.notified_at_ms, finished) {
             // The one-hour target is the ADOC runbook's only.
             (Some(notified), Some(done)) if !has_target(plan.dialect) => {
-                format!("{} after notification", human_duration(done - notified))
+                format!("{} after notification", duration_words(done - notified))
             }
             (Some(notified), Some(done)) => {
                 let took = done - notified;
                 let against = if took <= HOUR_MS {
                     "within the one-hour target".to_string()
                 } else {
-                    format!("{} over the one-hour target", human_duration(took - HOUR_MS))
+                    format!("{} over the one-hour target", duration_words(took - HOUR_MS))
                 };
-                format!("{} after notification, {against}", human_duration(took))
+                format!("{} after notification, {against}", duration_words(took))
             }
             _ => "no notification time given".to_string(),
         };
@@ -75,7 +62,7 @@ pub fn ReportView(run: RunHandle) -> impl IntoView {
                 };
                 let took = match (state.started_at_ms, state.finished_at_ms) {
                     (Some(start), Some(end)) if !matches!(state.status, StepStatus::Skipped { .. }) => {
-                        millis(end - start)
+                        milliseconds(end - start)
                     }
                     _ => "—".to_string(),
                 };
@@ -99,12 +86,12 @@ pub fn ReportView(run: RunHandle) -> impl IntoView {
                 let failed = matches!(call.outcome, CallOutcome::Failed { .. } | CallOutcome::Interrupted);
                 view! {
                     <tr class:outcome-failed=failed>
-                        <td class="nowrap" title=utc(call.started_at_ms)>{clock_time(call.started_at_ms)}</td>
+                        <td class="nowrap" title=utc(call.started_at_ms)>{utc_clock(call.started_at_ms)}</td>
                         <td>{step}</td>
                         <td>{call.method.as_str()}</td>
                         <td class="path"><code>{call.path.clone()}</code></td>
                         <td>{call.status.map_or("—".to_string(), |s| s.to_string())}</td>
-                        <td class="num">{millis(call.duration_ms)}</td>
+                        <td class="num">{milliseconds(call.duration_ms)}</td>
                         <td class="num">{call.attempts}</td>
                         <td>{outcome_word(&call.outcome)}</td>
                     </tr>
@@ -142,7 +129,7 @@ pub fn ReportView(run: RunHandle) -> impl IntoView {
                     <OpenFacts verdict=verdict.clone() />
                 </div>
                 {second_check_due.map(|due| view! {
-                    <p class="notice notice-warn">{format!("A second verification follows automatically at {} UTC, one minute after the removal: streaming ingest may keep working until then. It is added to this report.", clock_time(due))}</p>
+                    <p class="notice notice-warn">{format!("A second verification follows automatically at {} UTC, one minute after the removal: streaming ingest may keep working until then. It is added to this report.", utc_clock(due))}</p>
                 })}
                 <ReportActions run=run />
                 <dl class="details report-facts">

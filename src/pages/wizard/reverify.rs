@@ -6,7 +6,8 @@
 //! The minute is real: the shipped app has no shorter test delay. The browser test moves the
 //! page's clock forward instead (time is read from `Date.now()` only, see `clock::ticking_now`).
 
-use super::clock::{duration_text, local_time, ticking_now};
+use super::clock::ticking_now;
+use crate::format::{local_clock, stopwatch};
 use crate::runs::RunHandle;
 use crate::session::Connection;
 use leptos::prelude::*;
@@ -67,12 +68,12 @@ pub fn Reverify(
                 let words = if count > 1 {
                     format!(
                         "Checked again automatically at {}, one minute after the removal: {result}.",
-                        local_time(at)
+                        local_clock(at)
                     )
                 } else {
                     format!(
                         "Verified at {}, more than a minute after the removal, when streaming ingest had stopped: {result}.",
-                        local_time(at)
+                        local_clock(at)
                     )
                 };
                 view! { <p class="notice notice-ok reverify" role="status">{words}</p> }.into_any()
@@ -80,8 +81,8 @@ pub fn Reverify(
             (Some(due), None) if count > 0 => view! {
                 <p class="notice notice-warn reverify" role="status">
                     "Streaming ingest may keep working for up to one minute after the removal. "
-                    <strong role="timer" aria-live="off">{move || format!("Checking again automatically in {}", duration_text(due - now.get()))}</strong>
-                    {format!(" (at {}). Keep this page open.", local_time(due))}
+                    <strong role="timer" aria-live="off">{move || format!("Checking again automatically in {}", stopwatch(due - now.get()))}</strong>
+                    {format!(" (at {}). Keep this page open.", local_clock(due))}
                 </p>
             }
             .into_any(),

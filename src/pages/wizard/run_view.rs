@@ -3,7 +3,7 @@
 
 use super::clock::Clock;
 use super::report_view::ReportView;
-use super::start::ScimNotice;
+use super::scim_notice::ScimNotice;
 use super::step_card::StepCard;
 use crate::runs::RunHandle;
 use crate::session::Connection;

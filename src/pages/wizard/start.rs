@@ -1,7 +1,7 @@
-//! Before the steps: the guards (refusals in plain words), the offer to resume a run left
-//! behind, and the start screen that creates the run's journal.
+//! Before the steps: the start screen that creates the run's journal, and the guard that may
+//! refuse it (the rule the server enforces, asked of the engine's policy).
 
-use super::clock::local_time;
+use super::scim_notice::ScimNotice;
 use crate::format::today;
 use crate::session::Connection;
 use leptos::prelude::*;
@@ -65,66 +65,6 @@ pub fn StartCard(
                 "A clock shows how long since the departure was notified (Treasure Data's runbook sets no time target). It starts when you start; you can set the notification time on the next screen."
             }}</p>
             <button type="button" class="primary" on:click=start>"Start offboarding"</button>
-        </section>
-    }
-}
-
-/// A SCIM-managed ADOC user: what must happen in the identity provider, and what is done here.
-#[component]
-pub fn ScimNotice(idp: String) -> impl IntoView {
-    view! {
-        <div class="notice notice-warn" role="note">
-            <p><strong>{format!("This person is managed by {idp} through SCIM.")}</strong>
-            {format!(" Disable their account and remove their groups in {idp}: this platform refuses those changes for SCIM-managed users, so those two steps are marked as not possible here. Offboard still documents their access, revokes their API keys (keys are not managed by {idp}), verifies that no key is left, and hands their pipelines over.")}</p>
-        </div>
-    }
-}
-
-#[component]
-pub fn ResumeOffer(
-    journal: Journal,
-    on_resume: impl Fn() + 'static,
-    on_discard: impl Fn() + 'static,
-) -> impl IntoView {
-    let done = journal
-        .steps
-        .iter()
-        .filter(|s| s.status.is_finished())
-        .count();
-    let total = journal.steps.len();
-    let next = journal
-        .next_step()
-        .map(|index| journal.plan.steps[index].title.clone())
-        .unwrap_or_default();
-    let target = &journal.plan.target;
-    let started = format!(
-        "{} {}",
-        offboard_engine::time::rfc3339(journal.created_at_ms)
-            .get(..10)
-            .unwrap_or_default(),
-        local_time(journal.created_at_ms)
-    );
-    view! {
-        <section class="card wizard-resume" aria-labelledby="resume-title">
-            <h1 id="resume-title" tabindex="-1">{format!("Resume the offboarding of {}?", target.name)}</h1>
-            <p>{format!("An offboarding of {} <{}> was started {} by {} and not finished: {done} of {total} steps are done.", target.name, target.email, started, journal.operator)}</p>
-            <p>{format!("Next: {next}. Resuming continues where it stopped: calls that finished are not made again and no step is skipped.")}</p>
-            <div class="actions">
-                <button type="button" class="primary" on:click=move |_| on_resume()>"Resume"</button>
-                <button type="button" on:click=move |_| on_discard()>"Discard and start over"</button>
-            </div>
-            <p class="hint">"Discarding forgets this run's record in this browser; what it already changed on the platform stays changed."</p>
-        </section>
-    }
-}
-
-#[component]
-pub fn Refused(refusal: Refusal, name: String, back: String) -> impl IntoView {
-    view! {
-        <section class="card wizard-refused" aria-labelledby="refused-title">
-            <h1 id="refused-title" tabindex="-1">{format!("You cannot offboard {name}")}</h1>
-            <div class="notice notice-error" role="alert"><p>{refusal.to_string()}</p></div>
-            <p><a href=back>"Back to the person"</a></p>
         </section>
     }
 }

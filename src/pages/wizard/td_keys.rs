@@ -4,21 +4,14 @@
 //! runbook's warning that reassigned keys gain the new owner's permissions.
 
 use super::replacement::{PersonPicker, Problem, ProblemNotice, check_person};
+use crate::components::key_options::{KeyChoice, KeyOptions, account_owner};
 use crate::pages::directory::Directory;
 use crate::runs::RunHandle;
 use crate::session::Connection;
 use leptos::prelude::*;
 use offboard_engine::dialect::td::KeyDisposal;
 use offboard_engine::model::User;
-use offboard_engine::policy::AccountRole;
 use offboard_engine::run::edit;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Choice {
-    Delete,
-    ToOwner,
-    ToOther,
-}
 
 #[component]
 pub fn TdKeys(
@@ -28,29 +21,21 @@ pub fn TdKeys(
     ready: RwSignal<bool>,
     step: usize,
 ) -> impl IntoView {
-    let directory = expect_context::<Directory>();
-    let owner = Memo::new(move |_| {
-        directory.index.with(|index| {
-            (0..index.len() as u32)
-                .map(|i| index.user(i))
-                .find(|user| user.account_role == Some(AccountRole::Owner))
-                .cloned()
-        })
-    });
+    let owner = account_owner(expect_context::<Directory>());
     let (initial, target) =
         run.with(|journal| (journal.plan.key_disposal(), journal.plan.target.clone()));
     let other = RwSignal::new(String::new());
     let choice = RwSignal::new(match &initial {
-        KeyDisposal::Delete => Choice::Delete,
-        KeyDisposal::Reassign(None) => Choice::ToOwner,
+        KeyDisposal::Delete => KeyChoice::Delete,
+        KeyDisposal::Reassign(None) => KeyChoice::ToOwner,
         KeyDisposal::Reassign(Some(to)) => {
             let is_owner = owner
                 .with_untracked(|o| o.as_ref().is_some_and(|o| o.email.eq_ignore_ascii_case(to)));
             if is_owner {
-                Choice::ToOwner
+                KeyChoice::ToOwner
             } else {
                 other.set(to.clone());
-                Choice::ToOther
+                KeyChoice::ToOther
             }
         }
     });
@@ -61,9 +46,9 @@ pub fn TdKeys(
     crate::reactive::effect(move || {
         let planned = run.with(|journal| journal.plan.key_disposal());
         let now = match choice.get() {
-            Choice::Delete => planned == KeyDisposal::Delete,
-            Choice::ToOwner => planned == owner_disposal(),
-            Choice::ToOther => {
+            KeyChoice::Delete => planned == KeyDisposal::Delete,
+            KeyChoice::ToOwner => planned == owner_disposal(),
+            KeyChoice::ToOther => {
                 matches!(&planned, KeyDisposal::Reassign(Some(to)) if to.eq_ignore_ascii_case(other.get().trim()))
             }
         };
@@ -79,19 +64,19 @@ pub fn TdKeys(
             edit::redraw(journal, &inventory, &departure, keys);
         });
     };
-    let pick = move |picked: Choice| {
+    let pick = move |picked: KeyChoice| {
         choice.set(picked);
         problem.set(None);
         match picked {
-            Choice::Delete => apply(KeyDisposal::Delete),
-            Choice::ToOwner => apply(owner_disposal()),
-            Choice::ToOther => {}
+            KeyChoice::Delete => apply(KeyDisposal::Delete),
+            KeyChoice::ToOwner => apply(owner_disposal()),
+            KeyChoice::ToOther => {}
         }
     };
     // The owner may arrive with the directory after the choice was made: name them in the call.
     crate::reactive::effect(move || {
         if owner.get().is_some()
-            && choice.get_untracked() == Choice::ToOwner
+            && choice.get_untracked() == KeyChoice::ToOwner
             && !locked_now_untracked(run, step)
         {
             apply(owner_disposal());
@@ -118,68 +103,38 @@ pub fn TdKeys(
         }
     });
 
-    let owner_label = move || match owner.get() {
-        Some(owner) => format!("To the account owner, {} ({})", owner.name, owner.email),
-        None => "To the account owner".to_string(),
-    };
     let locked = move || locked_now(run, step);
-    let exclude = target.email.clone();
-    let name = target.name.clone();
+    let (exclude, name) = (target.email.clone(), target.name.clone());
+    let warning = move || {
+        view! {
+            <div class="notice notice-warn" role="note">
+                <p><strong>"Reassigned keys gain the new owner's permissions."</strong>
+                {format!(" The keys of {name} keep working, with the permissions of whoever receives them: if they go to an administrator, they become administrator keys, which might be far greater permissions than intended. Test all the security implications first.")}</p>
+            </div>
+        }
+    };
+    let other_user = move || {
+        let exclude = exclude.clone();
+        (!locked()).then(|| view! {
+            <form class="indent" novalidate on:submit=move |event: leptos::ev::SubmitEvent| {
+                event.prevent_default();
+                check.dispatch(other.get_untracked());
+            }>
+                <PersonPicker label="New owner of the keys" id="keys-to" value=other exclude=exclude />
+                {move || problem.get().map(|found| view! { <ProblemNotice problem=found /> })}
+                <button type="submit" disabled=move || check.pending().get()>
+                    {move || if check.pending().get() { "Checking…" } else { "Use this person" }}
+                </button>
+            </form>
+        })
+    };
 
     view! {
         <fieldset class="td-keys" disabled=locked>
             <legend>"What happens to their API keys?"</legend>
-            <label class="choice">
-                <input type="radio" name="td-keys" prop:checked=move || choice.get() == Choice::Delete
-                    on:change=move |_| pick(Choice::Delete) />
-                <span>"Delete API Keys (recommended)"</span>
-            </label>
-            <p class="hint indent">"Any script or tool using the keys fails at once; streaming ingest may keep working for up to one minute, until its cache expires. Treasure Data recommends this for security."</p>
-            <label class="choice">
-                <input type="radio" name="td-keys" prop:checked=move || choice.get() != Choice::Delete
-                    on:change=move |_| pick(Choice::ToOwner) />
-                <span>"Reassign API Keys"</span>
-            </label>
-            {move || (choice.get() != Choice::Delete).then(|| {
-                let exclude = exclude.clone();
-                let name = name.clone();
-                view! {
-                    <div class="indent">
-                        <div class="notice notice-warn" role="note">
-                            <p><strong>"Reassigned keys gain the new owner's permissions."</strong>
-                            {format!(" The keys of {name} keep working, with the permissions of whoever receives them: if they go to an administrator, they become administrator keys, which might be far greater permissions than intended. Test all the security implications first.")}</p>
-                        </div>
-                        <fieldset>
-                            <legend>"Reassign to"</legend>
-                            <label class="choice">
-                                <input type="radio" name="td-keys-to" prop:checked=move || choice.get() == Choice::ToOwner
-                                    on:change=move |_| pick(Choice::ToOwner) />
-                                <span>{owner_label}</span>
-                            </label>
-                            <label class="choice">
-                                <input type="radio" name="td-keys-to" prop:checked=move || choice.get() == Choice::ToOther
-                                    on:change=move |_| pick(Choice::ToOther) />
-                                <span>"To another user"</span>
-                            </label>
-                            {move || (choice.get() == Choice::ToOther && !locked()).then(|| {
-                                let exclude = exclude.clone();
-                                view! {
-                                    <form class="indent" novalidate on:submit=move |event: leptos::ev::SubmitEvent| {
-                                        event.prevent_default();
-                                        check.dispatch(other.get_untracked());
-                                    }>
-                                        <PersonPicker label="New owner of the keys" id="keys-to" value=other exclude=exclude />
-                                        {move || problem.get().map(|found| view! { <ProblemNotice problem=found /> })}
-                                        <button type="submit" disabled=move || check.pending().get()>
-                                            {move || if check.pending().get() { "Checking…" } else { "Use this person" }}
-                                        </button>
-                                    </form>
-                                }
-                            })}
-                        </fieldset>
-                    </div>
-                }
-            })}
+            <KeyOptions name="td-keys" choice=choice on_pick=Callback::new(pick) owner=owner
+                delete_hint="Any script or tool using the keys fails at once; streaming ingest may keep working for up to one minute, until its cache expires. Treasure Data recommends this for security."
+                reassigning=ViewFn::from(warning) other=ViewFn::from(other_user) />
         </fieldset>
     }
 }

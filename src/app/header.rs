@@ -1,0 +1,39 @@
+//! The bar on every screen: the product's name, the main navigation and, when connected, who
+//! is connected to which platform, with Sign out.
+
+use crate::routes;
+use crate::session::use_session;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let session = use_session();
+    let navigate = use_navigate();
+    // Connect without `?next=`: the guard of the page being left sees the connection go and
+    // would send the person back there after connecting (see `RequireConnection`).
+    let sign_out = move |_| {
+        session.sign_out();
+        navigate(routes::CONNECT, Default::default());
+    };
+    view! {
+        <header class="topbar">
+            <A href="/" attr:class="brand">"Offboard"</A>
+            {move || session.connection.get().map(|connection| {
+                let sign_out = sign_out.clone();
+                view! {
+                    <nav aria-label="Main">
+                        <A href=routes::DIRECTORY>"Directory"</A>
+                        <A href=routes::EMERGENCY attr:class="nav-emergency">"Emergency"</A>
+                    </nav>
+                    <p class="connection" aria-label="Connection">
+                        <span class="who">"Connected as " <strong>{connection.identity.describe()}</strong></span>
+                        <span class="where">{format!("{} · {}", connection.dialect().label(), connection.host())}</span>
+                    </p>
+                    <button type="button" class="quiet" on:click=sign_out>"Sign out"</button>
+                }
+            })}
+        </header>
+    }
+}
