@@ -93,12 +93,7 @@ pub(super) fn emergency(target: &Target, inventory: &Inventory, date: &str) -> V
                 "Verify",
                 "Reads every fact back: no API key may be left; the account's enabled state, groups and permissions show what is left to do in the identity provider.",
                 Action::Verify {
-                    checks: vec![
-                        CheckKind::Disabled,
-                        CheckKind::NoKeys,
-                        CheckKind::NoGroups,
-                        CheckKind::NoPermissions,
-                    ],
+                    checks: access_facts(),
                 },
             ),
         ];
@@ -127,12 +122,7 @@ pub(super) fn emergency(target: &Target, inventory: &Inventory, date: &str) -> V
             "Verify",
             "Reads the account back: disabled, no keys, no groups, no permissions.",
             Action::Verify {
-                checks: vec![
-                    CheckKind::Disabled,
-                    CheckKind::NoKeys,
-                    CheckKind::NoGroups,
-                    CheckKind::NoPermissions,
-                ],
+                checks: access_facts(),
             },
         ),
     ]
@@ -222,4 +212,15 @@ pub(super) fn reactivation(
         Action::Verify { checks },
     ));
     steps
+}
+
+/// Every fact of an ADOC account's access, as a verification reads them back: enabled, keys,
+/// groups and the permissions the groups grant.
+fn access_facts() -> Vec<CheckKind> {
+    vec![
+        CheckKind::Disabled,
+        CheckKind::NoKeys,
+        CheckKind::NoGroups,
+        CheckKind::NoPermissions,
+    ]
 }
