@@ -258,3 +258,83 @@ async fn td_lockout_removes_the_user_and_their_keys() {
     let (status, _) = server.owner().get("/admin/api/users/user-123").await;
     assert_eq!(status, 404, "the user is gone");
 }
+
+/// The phone locks or the tab is reloaded half-way through a lockout: back on the same link,
+/// the lockout is offered to continue where it stopped, and finishes with nothing sent twice.
+#[tokio::test]
+async fn an_interrupted_lockout_continues_where_it_stopped() {
+    // Each key deletion takes 100 ms, so 200 keys six at a time take a few seconds: a middle.
+    let setup = Setup {
+        chaos: Some("latency-ms=100,path=/admin/api/users/api-keys/"),
+        ..Setup::default()
+    };
+    let server = TestServer::start(setup).await;
+    let browser = Browser::open_phone(&server).await;
+    browser.visit("/emergency?user=heavy@company.com").await;
+    browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
+    browser.press("Lock out now").await;
+
+    let owner = server.owner();
+    let mut deleted = 0;
+    for _ in 0..300 {
+        deleted = owner.key_deletions("user-heavy").await.len();
+        if deleted >= 30 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!((30..200).contains(&deleted), "{deleted} keys revoked");
+    browser.client.refresh().await.unwrap();
+
+    // Credentials were not remembered: Connect, then back to the same lockout.
+    browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
+    browser
+        .see("The lockout of Harper Heavy was interrupted")
+        .await;
+    assert_eq!(browser.path().await, "/emergency?user=heavy@company.com");
+    browser.button("Start over").await;
+    browser.screenshot("emergency-resume-offer-phone").await;
+    browser.press("Continue the lockout").await;
+    browser.see_role("status", "Locked out: finished").await;
+    browser.see("after continuing").await;
+    browser.see("200/200 keys revoked, 50 groups removed").await;
+    browser.screenshot("emergency-resumed-phone").await;
+
+    owner.assert_each_key_deleted_once("user-heavy", 200).await;
+    assert_locked_out(&server, "user-heavy").await;
+
+    // Finished: the same link now shows the person as already offboarded, not a resume offer.
+    browser.visit("/emergency?user=heavy@company.com").await;
+    browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
+    browser.see("already offboarded").await;
+}
+
+/// Starting over forgets the interrupted lockout's record and asks afresh.
+#[tokio::test]
+async fn an_interrupted_lockout_can_be_started_over() {
+    let setup = Setup {
+        chaos: Some("latency-ms=100,path=/admin/api/users/api-keys/"),
+        ..Setup::default()
+    };
+    let server = TestServer::start(setup).await;
+    let browser = Browser::open(&server).await;
+    browser.visit("/emergency?user=heavy@company.com").await;
+    browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
+    browser.press("Lock out now").await;
+    let owner = server.owner();
+    for _ in 0..300 {
+        if owner.key_deletions("user-heavy").await.len() >= 10 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    browser.client.refresh().await.unwrap();
+    browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
+    browser.press("Start over").await;
+    // The fresh read finds fewer keys than the first, and asks once again.
+    browser.button("Lock out now").await;
+    browser.press("Lock out now").await;
+    browser.see_role("status", "Locked out in").await;
+    owner.assert_each_key_deleted_once("user-heavy", 200).await;
+    assert_locked_out(&server, "user-heavy").await;
+}

@@ -114,6 +114,41 @@ impl AdocClient {
         let status = response.status().as_u16();
         (status, response.json().await.unwrap_or(Value::Null))
     }
+
+    /// The `api_key.delete` audit events about `target`: (key, outcome), oldest first.
+    pub async fn key_deletions(&self, target: &str) -> Vec<(String, String)> {
+        let (_, body) = self
+            .get(&format!("/audit/api/v1/events?target={target}&limit=1000"))
+            .await;
+        body["events"]
+            .as_array()
+            .map(|events| {
+                events
+                    .iter()
+                    .filter(|e| e["action"] == "api_key.delete")
+                    .map(|e| {
+                        (
+                            e["subject"].as_str().unwrap_or_default().to_string(),
+                            e["outcome"].as_str().unwrap_or_default().to_string(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Asserts every key of `target` was deleted exactly once and each deletion found its key:
+    /// a resumed run sent nothing twice.
+    pub async fn assert_each_key_deleted_once(&self, target: &str, keys: usize) {
+        let mut per_key: std::collections::BTreeMap<String, usize> = Default::default();
+        for (subject, outcome) in self.key_deletions(target).await {
+            assert_eq!(outcome, "ok", "{subject} deleted with outcome {outcome}");
+            *per_key.entry(subject).or_default() += 1;
+        }
+        assert_eq!(per_key.len(), keys, "every key deleted");
+        let twice: Vec<_> = per_key.iter().filter(|(_, n)| **n > 1).collect();
+        assert!(twice.is_empty(), "deleted more than once: {twice:?}");
+    }
 }
 
 /// A headless Chromium session driven through its own chromedriver. Dropping it ends chromedriver

@@ -7,7 +7,6 @@ use crate::support::{Browser, Setup, TestServer};
 use fantoccini::Locator;
 use fantoccini::elements::Element;
 use serde_json::Value;
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -524,7 +523,7 @@ async fn a_tab_reloaded_in_the_middle_of_step_3_resumes_without_repeating_a_call
     let owner = server.owner();
     let mut deleted = 0;
     for _ in 0..300 {
-        deleted = key_deletions(&owner).await.len();
+        deleted = owner.key_deletions("user-heavy").await.len();
         if deleted >= 30 {
             break;
         }
@@ -552,18 +551,7 @@ async fn a_tab_reloaded_in_the_middle_of_step_3_resumes_without_repeating_a_call
     browser.screenshot("wizard-heavy-report").await;
 
     // No call made twice: each key deleted exactly once, and no delete found its key gone.
-    let deletions = key_deletions(&owner).await;
-    let mut per_key: BTreeMap<String, usize> = BTreeMap::new();
-    for (subject, outcome) in &deletions {
-        assert_eq!(outcome, "ok", "{subject} deleted with outcome {outcome}");
-        *per_key.entry(subject.clone()).or_default() += 1;
-    }
-    assert_eq!(per_key.len(), 200, "every key deleted");
-    assert!(
-        per_key.values().all(|n| *n == 1),
-        "deleted more than once: {:?}",
-        per_key.iter().filter(|(_, n)| **n > 1).collect::<Vec<_>>()
-    );
+    owner.assert_each_key_deleted_once("user-heavy", 200).await;
     let (_, keys) = owner.get("/admin/api/users/user-heavy/api-keys").await;
     assert_eq!(keys["data"], serde_json::json!([]));
 }
@@ -714,28 +702,6 @@ async fn the_wizard_refuses_what_the_server_would_and_explains_scim() {
         .see_role("alert", "Administrators can change restricted users only")
         .await;
     admin.screenshot("wizard-refused").await;
-}
-
-/// The `api_key.delete` audit events about user-heavy: (key, outcome).
-async fn key_deletions(owner: &crate::support::AdocClient) -> Vec<(String, String)> {
-    let (_, body) = owner
-        .get("/audit/api/v1/events?target=user-heavy&limit=1000")
-        .await;
-    body["events"]
-        .as_array()
-        .map(|events| {
-            events
-                .iter()
-                .filter(|e| e["action"] == "api_key.delete")
-                .map(|e| {
-                    (
-                        e["subject"].as_str().unwrap_or_default().to_string(),
-                        e["outcome"].as_str().unwrap_or_default().to_string(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// A TD call as the demo owner.

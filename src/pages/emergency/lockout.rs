@@ -3,6 +3,8 @@
 
 use super::confirm::Confirm;
 use super::find_person::FindPerson;
+use super::guard::{Guard, guard};
+use super::resume::ResumeLockout;
 use super::timeline::Timeline;
 use crate::api;
 use crate::components::already_offboarded::AlreadyOffboarded;
@@ -17,7 +19,11 @@ use offboard_engine::platform::Capability;
 use offboard_engine::run::journal::Journal;
 use offboard_engine::run::plan::{self, Inventory};
 
-/// Loads who will be locked out, checks the guards, asks once, then runs.
+/// The journal kind of a lockout (see `storage::save`).
+const KIND: &str = "emergency";
+
+/// Loads who will be locked out, checks the guards, asks once, then runs; offers to continue a
+/// lockout of the same person that was interrupted in this browser.
 #[component]
 pub fn Lockout(who: String, connection: Connection) -> impl IntoView {
     let inventory = {
@@ -28,6 +34,8 @@ pub fn Lockout(who: String, connection: Connection) -> impl IntoView {
     let run = RwSignal::new_local(None::<RunHandle>);
     // Set when the person chooses to lock out someone who already looks offboarded.
     let anyway = RwSignal::new(false);
+    // Set when the person chooses to start over instead of continuing an interrupted lockout.
+    let start_over = RwSignal::new(false);
     // The run outlives the confirmation that starts it, so its signals belong to this page.
     let owner = Owner::current().expect("rendered inside the app");
 
@@ -53,6 +61,30 @@ pub fn Lockout(who: String, connection: Connection) -> impl IntoView {
         None => {
             let owner = owner.clone();
             let start = move |journal| run.set(Some(owner.with(|| RunHandle::new(journal))));
+            // An interrupted lockout comes first: the person may look offboarded half-way.
+            let dialect = connection.dialect();
+            let interrupted = (!start_over.get())
+                .then(|| {
+                    storage::unfinished(
+                        &connection.base_url,
+                        dialect.as_str(),
+                        found.user.reference(dialect),
+                        KIND,
+                    )
+                })
+                .flatten()
+                // A lockout the rules now refuse (another admin's connection) is not continued.
+                .filter(|_| !matches!(guard(&connection, &found.user), Guard::Refused(_)));
+            if let Some(journal) = interrupted {
+                let (id, shown) = (journal.id.clone(), journal.clone());
+                let resume = move || start(journal.clone());
+                let discard = move || {
+                    storage::discard(&id);
+                    start_over.set(true);
+                };
+                return view! { <ResumeLockout journal=shown on_resume=resume on_start_over=discard /> }
+                    .into_any();
+            }
             if plan::looks_offboarded(connection.dialect(), &found) && !anyway.get() {
                 let verify = {
                     let (connection, found) = (connection.clone(), found.clone());

@@ -5,6 +5,7 @@ mod confirm;
 mod find_person;
 mod guard;
 mod lockout;
+mod resume;
 mod timeline;
 
 use crate::session::Connection;

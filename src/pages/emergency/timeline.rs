@@ -18,8 +18,10 @@ use offboard_engine::time::rfc3339;
 
 #[component]
 pub fn Timeline(run: RunHandle, connection: Connection, inventory: Inventory) -> impl IntoView {
-    // Mounted by the confirm click itself, so "now" is the click.
+    // Mounted by the confirm click itself, so "now" is the click (or the click that continued
+    // an interrupted lockout, whose time before the interruption is not counted).
     let started = StoredValue::new(now_ms());
+    let continued = run.with(|journal| !journal.calls.is_empty());
     let total_ms = RwSignal::new(None::<f64>);
     // Kept in a StoredValue so `start` is Copy: it runs now and again on "Retry the rest".
     let connection = StoredValue::new(connection);
@@ -48,6 +50,10 @@ pub fn Timeline(run: RunHandle, connection: Connection, inventory: Inventory) ->
         let total_attr = (total.round() as u64).to_string();
         let only_verified = run.with(|journal| journal.plan.kind == RunKind::Verification);
         let headline = match (verdict.outcome, only_verified) {
+            (Outcome::Verified, false) if continued => format!(
+                "Locked out: finished {seconds} after continuing. {}",
+                verdict.summary
+            ),
             (Outcome::Verified, false) => format!("Locked out in {seconds}. {}", verdict.summary),
             (Outcome::Verified, true) => {
                 format!(
