@@ -12,6 +12,7 @@ mod directory;
 mod emergency;
 mod navigation;
 mod reactivate;
+mod secrets;
 mod user_page;
 mod verdicts;
 mod wizard;
