@@ -417,6 +417,38 @@ async fn verify_detects_a_deleted_row() {
 }
 
 #[tokio::test]
+async fn verify_detects_reordered_rows() {
+    let server = Server::demo().await;
+    for user in ["user-123", "user-456", "user-heavy"] {
+        server
+            .adoc(
+                "PUT",
+                &format!("/admin/api/users/{user}"),
+                ADMIN,
+                Some(r#"{"enabled": false}"#),
+            )
+            .await
+            .expect(200);
+    }
+    sqlx::any::install_default_drivers();
+    let mut conn = sqlx::AnyConnection::connect(&server.database_url)
+        .await
+        .expect("connect");
+    // Events 2 and 3 swap places, each row intact: only the order is a lie.
+    for swap in [
+        "UPDATE audit_events SET seq = 1000 WHERE seq = 2",
+        "UPDATE audit_events SET seq = 2 WHERE seq = 3",
+        "UPDATE audit_events SET seq = 3 WHERE seq = 1000",
+    ] {
+        sqlx::query(swap).execute(&mut conn).await.expect("reorder");
+    }
+    let verdict = offboard_server::verify_audit(&server.database_url)
+        .await
+        .expect("verify");
+    assert_eq!(verdict.broken.map(|b| b.seq), Some(2));
+}
+
+#[tokio::test]
 async fn concurrent_calls_share_commits_and_keep_the_chain() {
     let server = Server::demo().await;
     let mut tasks = tokio::task::JoinSet::new();
