@@ -216,7 +216,8 @@ fn content_security_policy(script_hashes: &[String], connect_src: &[String]) -> 
     connect.extend(connect_src.iter().cloned());
     format!(
         "default-src 'self'; script-src {}; style-src 'self'; img-src 'self' data:; \
-         connect-src {}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+         connect-src {}; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; \
+         form-action 'self'",
         script_src.join(" "),
         connect.join(" ")
     )
@@ -256,5 +257,6 @@ mod tests {
         assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-x';"));
         assert!(csp.contains("connect-src 'self' https://api.example;"));
         assert!(csp.contains("frame-ancestors 'none'"));
+        assert!(csp.contains("object-src 'none'"));
     }
 }

@@ -54,7 +54,7 @@ async fn static_app_pages_carry_the_csp_with_the_inline_script_hash() {
             csp,
             format!(
                 "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'sha256-{hash}'; style-src 'self'; \
-                 img-src 'self' data:; connect-src 'self' https://adoc.example.com; frame-ancestors 'none'; \
+                 img-src 'self' data:; connect-src 'self' https://adoc.example.com; object-src 'none'; frame-ancestors 'none'; \
                  base-uri 'none'; form-action 'self'"
             )
         );

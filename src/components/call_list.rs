@@ -28,11 +28,20 @@ pub fn CallList(run: RunHandle, step: usize) -> impl IntoView {
         } else {
             calls
         };
-        let note = (total > LIST_LIMIT).then(|| {
-            format!(
-                "{} calls made; failed ones are listed below. The report has every call.",
+        let note = (total > LIST_LIMIT).then(|| match shown.len() {
+            0 => format!(
+                "{} calls made, none failed. The report has every call.",
                 thousands(total as u64)
-            )
+            ),
+            1 => format!(
+                "{} calls made; the one that failed is listed below. The report has every call.",
+                thousands(total as u64)
+            ),
+            failed => format!(
+                "{} calls made; the {} that failed are listed below. The report has every call.",
+                thousands(total as u64),
+                thousands(failed as u64)
+            ),
         });
         Some(view! {
             {note.map(|note| view! { <p class="hint">{note}</p> })}

@@ -338,3 +338,98 @@ async fn an_interrupted_lockout_can_be_started_over() {
     owner.assert_each_key_deleted_once("user-heavy", 200).await;
     assert_locked_out(&server, "user-heavy").await;
 }
+
+/// A script (or another admin) creates a key for the person while the lockout runs: the final
+/// sweep lists the keys again, finds it and revokes it, and the verdict is still true.
+#[tokio::test]
+async fn a_key_created_during_the_lockout_is_caught_and_revoked() {
+    let setup = Setup {
+        chaos: Some("latency-ms=50,path=/admin/api/users/api-keys/"),
+        ..Setup::default()
+    };
+    let server = TestServer::start(setup).await;
+    let browser = Browser::open(&server).await;
+    browser.visit("/emergency?user=heavy@company.com").await;
+    browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
+    browser.press("Lock out now").await;
+
+    let owner = server.owner();
+    for _ in 0..300 {
+        if owner.key_deletions("user-heavy").await.len() >= 10 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let (status, created) = owner
+        .post(
+            "/admin/api/users/user-heavy/api-keys",
+            serde_json::json!({"type": "MASTER"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let new_key = created["accessKey"].as_str().expect("key id").to_string();
+
+    browser.see_role("status", "Locked out in").await;
+    let revoked: Vec<String> = owner
+        .key_deletions("user-heavy")
+        .await
+        .into_iter()
+        .map(|(key, _)| key)
+        .collect();
+    assert!(revoked.contains(&new_key), "{new_key} was revoked too");
+    owner.assert_each_key_deleted_once("user-heavy", 201).await;
+    assert_locked_out(&server, "user-heavy").await;
+}
+
+/// Two admins lock out the same person at the same moment: both end with a true verdict, and
+/// neither reports as a failure what the other removed first.
+#[tokio::test]
+async fn two_admins_locking_out_the_same_person_both_end_verified() {
+    let setup = Setup {
+        chaos: Some("latency-ms=20,path=/admin/api/users/api-keys/"),
+        ..Setup::default()
+    };
+    let server = TestServer::start(setup).await;
+    let (owner, admin) = tokio::join!(Browser::open(&server), Browser::open(&server));
+    tokio::join!(
+        async {
+            owner.visit("/emergency?user=heavy@company.com").await;
+            owner.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
+            owner.button("Lock out now").await;
+        },
+        async {
+            admin.visit("/emergency?user=heavy@company.com").await;
+            admin.connect_adoc("demo-admin-ak", "demo-admin-sk").await;
+            admin.button("Lock out now").await;
+        }
+    );
+    tokio::join!(owner.press("Lock out now"), admin.press("Lock out now"));
+    let (by_owner, by_admin) = tokio::join!(
+        owner.see_role("status", "Locked out in"),
+        admin.see_role("status", "Locked out in")
+    );
+    for verdict in [&by_owner, &by_admin] {
+        let text = verdict.text().await.unwrap();
+        assert!(text.contains("passed"), "{text}");
+    }
+    owner.screenshot("emergency-two-admins-owner").await;
+    admin.screenshot("emergency-two-admins-admin").await;
+
+    // Between them every key went once; a delete that found its key gone is "already done".
+    let deletions = server.owner().key_deletions("user-heavy").await;
+    let mut keys: Vec<&str> = deletions.iter().map(|(key, _)| key.as_str()).collect();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), 200);
+    let ok = deletions
+        .iter()
+        .filter(|(_, outcome)| outcome == "ok")
+        .count();
+    assert_eq!(ok, 200, "each key revoked by exactly one of them");
+    // Whoever found keys already gone says so instead of claiming them.
+    if deletions.len() > ok {
+        let pages = format!("{}{}", owner.body_text().await, admin.body_text().await);
+        assert!(pages.contains("of them already gone"), "{pages}");
+    }
+    assert_locked_out(&server, "user-heavy").await;
+}

@@ -115,6 +115,20 @@ impl AdocClient {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
+    /// A JSON `POST`, as a script or another admin would send it meanwhile.
+    pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        let response = reqwest::Client::new()
+            .post(format!("{}{path}", self.base))
+            .header("accessKey", self.access_key)
+            .header("secretKey", self.secret_key)
+            .json(&body)
+            .send()
+            .await
+            .expect("request");
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
     /// The `api_key.delete` audit events about `target`: (key, outcome), oldest first.
     pub async fn key_deletions(&self, target: &str) -> Vec<(String, String)> {
         let (_, body) = self

@@ -45,6 +45,8 @@ pub fn tally(journal: &Journal, step: usize) -> Tally {
 pub struct Progress {
     pub keys_revoked: usize,
     pub keys_attempted: usize,
+    /// Of the keys revoked, those someone else had revoked first (their delete found them gone).
+    pub keys_already_gone: usize,
     pub groups_removed: usize,
     pub pipelines_moved: usize,
     pub users_removed: usize,
@@ -59,6 +61,7 @@ pub fn progress(journal: &Journal, step: usize) -> Progress {
     let mut progress = Progress::default();
     let mut keys = std::collections::BTreeSet::new();
     let mut revoked = std::collections::BTreeSet::new();
+    let mut revoked_here = std::collections::BTreeSet::new();
     for call in journal.calls_of(step) {
         let done = call.outcome.succeeded();
         match &call.kind {
@@ -66,6 +69,9 @@ pub fn progress(journal: &Journal, step: usize) -> Progress {
                 keys.insert(key);
                 if done {
                     revoked.insert(key);
+                }
+                if call.outcome == CallOutcome::Ok {
+                    revoked_here.insert(key);
                 }
             }
             _ if !done => {}
@@ -80,6 +86,7 @@ pub fn progress(journal: &Journal, step: usize) -> Progress {
     }
     progress.keys_attempted = keys.len();
     progress.keys_revoked = revoked.len();
+    progress.keys_already_gone = revoked.difference(&revoked_here).count();
     let verifies = journal
         .plan
         .steps
@@ -109,8 +116,13 @@ impl Progress {
             ));
         }
         if self.keys_attempted > 0 {
+            // Another admin (or a retry after a lost answer) may have revoked some first.
+            let gone = match self.keys_already_gone {
+                0 => String::new(),
+                n => format!(" ({n} of them already gone)"),
+            };
             parts.push(format!(
-                "{}/{} revoked",
+                "{}/{} revoked{gone}",
                 self.keys_revoked,
                 words::count(self.keys_attempted, "key")
             ));
@@ -317,4 +329,28 @@ pub fn outcome_word(outcome: &CallOutcome) -> &'static str {
 
 fn duration(started: Option<f64>, finished: Option<f64>) -> Option<f64> {
     Some(((finished? - started?) * 10.0).round() / 10.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Progress;
+
+    #[test]
+    fn keys_someone_else_revoked_first_are_said_to_be_gone() {
+        let mine = Progress {
+            keys_revoked: 200,
+            keys_attempted: 200,
+            groups_removed: 50,
+            ..Progress::default()
+        };
+        assert_eq!(mine.describe(), "200/200 keys revoked, 50 groups removed");
+        let shared = Progress {
+            keys_already_gone: 87,
+            ..mine
+        };
+        assert_eq!(
+            shared.describe(),
+            "200/200 keys revoked (87 of them already gone), 50 groups removed"
+        );
+    }
 }
