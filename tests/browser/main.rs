@@ -10,6 +10,7 @@ mod connect;
 mod delete_user;
 mod directory;
 mod emergency;
+mod faults;
 mod navigation;
 mod reactivate;
 mod secrets;
