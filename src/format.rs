@@ -44,7 +44,9 @@ pub fn duration_words(ms: f64) -> String {
     let seconds = (ms.max(0.0) / 1000.0).round() as u64;
     match seconds {
         s if s < 60 => format!("{s} s"),
+        s if s < 3600 && s % 60 == 0 => format!("{} min", s / 60),
         s if s < 3600 => format!("{} min {} s", s / 60, s % 60),
+        s if s % 3600 < 60 => format!("{} h", s / 3600),
         s => format!("{} h {} min", s / 3600, s % 3600 / 60),
     }
 }
@@ -139,6 +141,8 @@ mod tests {
         assert_eq!(duration_words(3_200.0), "3 s");
         assert_eq!(duration_words(252_000.0), "4 min 12 s");
         assert_eq!(duration_words(3_900_000.0), "1 h 5 min");
+        assert_eq!(duration_words(300_000.0), "5 min");
+        assert_eq!(duration_words(3_600_000.0), "1 h");
     }
 
     #[test]

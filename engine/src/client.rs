@@ -7,6 +7,7 @@
 use crate::error::ApiError;
 use crate::http::{Clock, Request, Response, Transport};
 use serde_json::Value;
+use std::cell::Cell;
 
 /// How hard to try before giving up on a call.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -17,6 +18,11 @@ pub struct RetryPolicy {
     /// The longest `Retry-After` honoured; a server asking for more gets a failed call instead
     /// of a frozen screen.
     pub max_retry_after_ms: f64,
+    /// How long a platform that does not answer at all (the network dropped, the server is
+    /// restarting) is waited for beyond `max_attempts`, counted from its first unanswered call.
+    /// Zero for reads a person waits on (Connect must say "unreachable" at once); minutes for a
+    /// run, which then goes on by itself when the platform is back.
+    pub outage_patience_ms: f64,
 }
 
 impl Default for RetryPolicy {
@@ -26,6 +32,7 @@ impl Default for RetryPolicy {
             base_ms: 250.0,
             cap_ms: 8_000.0,
             max_retry_after_ms: 60_000.0,
+            outage_patience_ms: 0.0,
         }
     }
 }
@@ -37,6 +44,31 @@ impl RetryPolicy {
             max_attempts: 1,
             ..Self::default()
         }
+    }
+
+    /// A run's policy: as the default, and an outage is waited out for up to `patience_ms`.
+    pub fn riding_out_outages(patience_ms: f64) -> Self {
+        Self {
+            outage_patience_ms: patience_ms,
+            ..Self::default()
+        }
+    }
+
+    /// The wait before trying a platform again that has not answered for `unreachable_ms`,
+    /// once the ordinary attempts are spent; `None` once the patience is spent too.
+    pub fn outage_delay_ms(
+        &self,
+        unreachable_ms: f64,
+        failed_attempts: u32,
+        random: f64,
+    ) -> Option<f64> {
+        if unreachable_ms >= self.outage_patience_ms {
+            return None;
+        }
+        let exponent = failed_attempts.saturating_sub(1).min(30);
+        let ceiling = (self.base_ms * f64::from(1u32 << exponent)).min(self.cap_ms);
+        // Never a busy loop: at least the base wait between probes of a platform that is down.
+        Some((random.clamp(0.0, 1.0) * ceiling).max(self.base_ms))
     }
 
     /// The wait after `failed_attempts` failures (1 for the first), given the server's
@@ -74,6 +106,9 @@ pub struct Client<T, C> {
     transport: T,
     clock: C,
     retry: RetryPolicy,
+    /// Since when (the clock's ms) no call has got any answer, while that is so: the screen
+    /// says the platform is not answering instead of looking stuck.
+    unreachable_since: Cell<Option<f64>>,
 }
 
 impl<T: Transport, C: Clock> Client<T, C> {
@@ -82,7 +117,13 @@ impl<T: Transport, C: Clock> Client<T, C> {
             transport,
             clock,
             retry: RetryPolicy::default(),
+            unreachable_since: Cell::new(None),
         }
+    }
+
+    /// Since when the platform has answered no call (the clock's ms), if it is not answering.
+    pub fn unreachable_since(&self) -> Option<f64> {
+        self.unreachable_since.get()
     }
 
     pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
@@ -100,7 +141,15 @@ impl<T: Transport, C: Clock> Client<T, C> {
         let mut attempts = 0;
         loop {
             attempts += 1;
-            let (result, retry_after_s) = match self.transport.send(request).await {
+            let answer = self.transport.send(request).await;
+            match &answer {
+                Ok(_) => self.unreachable_since.set(None),
+                Err(_) if self.unreachable_since.get().is_none() => {
+                    self.unreachable_since.set(Some(self.clock.now_ms()));
+                }
+                Err(_) => {}
+            }
+            let (result, retry_after_s) = match answer {
                 Ok(response) if (200..300).contains(&response.status) => (Ok(response), None),
                 Ok(response) => (
                     Err(ApiError::from_response(&response)),
@@ -109,10 +158,10 @@ impl<T: Transport, C: Clock> Client<T, C> {
                 Err(network) => (Err(ApiError::from(network)), None),
             };
             let retry_in = match &result {
-                Err(error) if error.is_transient() => {
-                    self.retry
-                        .delay_ms(attempts, retry_after_s, self.clock.random())
-                }
+                Err(error) if error.is_transient() => self
+                    .retry
+                    .delay_ms(attempts, retry_after_s, self.clock.random())
+                    .or_else(|| self.outage_wait(error, attempts)),
                 _ => None,
             };
             match retry_in {
@@ -127,6 +176,17 @@ impl<T: Transport, C: Clock> Client<T, C> {
                 }
             }
         }
+    }
+
+    /// The wait before trying again a platform that is not answering at all, while the policy's
+    /// patience lasts (an error answer from the platform is not an outage).
+    fn outage_wait(&self, error: &ApiError, attempts: u32) -> Option<f64> {
+        let since = self.unreachable_since.get()?;
+        if !matches!(error, ApiError::Unreachable { .. }) {
+            return None;
+        }
+        self.retry
+            .outage_delay_ms(self.clock.now_ms() - since, attempts, self.clock.random())
     }
 
     /// Sends `request` and returns its JSON answer as a tree, for tolerant parsing.
@@ -237,6 +297,52 @@ pub(crate) mod tests {
         let sleeps = client.clock.sleeps.borrow().clone();
         assert_eq!(sleeps, vec![125, 1000, 500]);
         assert_eq!(sent.elapsed_ms, 1625.0);
+    }
+
+    #[test]
+    fn an_outage_is_ridden_out_within_the_patience_and_said_while_it_lasts() {
+        let mut script: Vec<_> = (0..12)
+            .map(|_| Err(NetworkError::no_answer("connection refused")))
+            .collect();
+        script.push(answer(200, "{}"));
+        let patient = client(script).with_retry(RetryPolicy::riding_out_outages(60_000.0));
+        let sent = block_on(patient.send(&Request::get("/x")));
+        assert!(sent.result.is_ok(), "{:?}", sent.result);
+        assert_eq!(sent.attempts, 13);
+        assert_eq!(patient.unreachable_since(), None, "answered again");
+
+        // Without patience (Connect), the ordinary attempts are all: "unreachable" at once,
+        // and the client says since when.
+        let script = (0..5)
+            .map(|_| Err(NetworkError::no_answer("connection refused")))
+            .collect();
+        let client = client(script);
+        let sent = block_on(client.send(&Request::get("/x")));
+        assert_eq!(sent.attempts, 5);
+        assert!(matches!(sent.result, Err(ApiError::Unreachable { .. })));
+        assert_eq!(client.unreachable_since(), Some(0.0));
+    }
+
+    #[test]
+    fn patience_runs_out() {
+        let policy = RetryPolicy::riding_out_outages(10_000.0);
+        assert_eq!(
+            policy.outage_delay_ms(0.0, 5, 0.0),
+            Some(250.0),
+            "never a busy loop"
+        );
+        assert_eq!(policy.outage_delay_ms(9_000.0, 9, 1.0), Some(8_000.0));
+        assert_eq!(policy.outage_delay_ms(10_000.0, 9, 1.0), None);
+        assert_eq!(RetryPolicy::default().outage_delay_ms(0.0, 5, 0.5), None);
+    }
+
+    #[test]
+    fn an_error_answer_is_not_an_outage() {
+        let script = (0..6).map(|_| answer(503, "{}")).collect();
+        let client = client(script).with_retry(RetryPolicy::riding_out_outages(60_000.0));
+        let sent = block_on(client.send(&Request::get("/x")));
+        assert_eq!(sent.attempts, 5, "503s get the ordinary attempts only");
+        assert_eq!(client.unreachable_since(), None);
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod error_notice;
 pub mod key_options;
 pub mod modal;
 pub mod no_such_person;
+pub mod platform_silent;
 pub mod report_actions;
 pub mod request_preview;
 pub mod run_progress;

@@ -7,6 +7,7 @@ use crate::api;
 use crate::session::Connection;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use offboard_engine::client::RetryPolicy;
 use offboard_engine::run::execute::Runner;
 use offboard_engine::run::journal::{Journal, StepStatus};
 use offboard_engine::run::report::{Tally, tally};
@@ -16,6 +17,14 @@ use std::rc::Rc;
 /// Journal writes are throttled: a 200-key lockout changes it hundreds of times a second.
 const PERSIST_EVERY_MS: u64 = 400;
 
+/// How long a run waits for a platform that stopped answering (network gone, server
+/// restarting) before its calls fail: long enough for a restart or a phone finding its network
+/// again, short enough that a run against a platform that is truly gone ends with a verdict.
+pub const OUTAGE_PATIENCE_MS: f64 = 5.0 * 60_000.0;
+
+/// How often a running run looks whether the platform is still answering.
+const OUTAGE_CHECK_MS: u64 = 500;
+
 /// A run shown on screen. Cheap to copy; every copy refers to the same journal.
 #[derive(Clone, Copy)]
 pub struct RunHandle {
@@ -23,6 +32,8 @@ pub struct RunHandle {
     /// Changes whenever the journal does: views that read the journal track it.
     version: RwSignal<u32>,
     busy: RwSignal<bool>,
+    /// How long the platform has answered no call, while a run waits for it.
+    silent_for_ms: RwSignal<Option<f64>>,
     persist_pending: StoredValue<bool>,
     render_pending: StoredValue<bool>,
 }
@@ -35,6 +46,7 @@ impl RunHandle {
             journal: StoredValue::new_local(Rc::new(RefCell::new(journal))),
             version: RwSignal::new(0),
             busy: RwSignal::new(false),
+            silent_for_ms: RwSignal::new(None),
             persist_pending: StoredValue::new(false),
             render_pending: StoredValue::new(false),
         };
@@ -69,6 +81,11 @@ impl RunHandle {
         self.busy.get()
     }
 
+    /// While a run waits for a platform that stopped answering: for how long (ms).
+    pub fn silent_for_ms(&self) -> Option<f64> {
+        self.silent_for_ms.get()
+    }
+
     /// Changes the journal outside the runner (skip a step, set the notification time …).
     pub fn update(&self, change: impl FnOnce(&mut Journal)) {
         self.journal
@@ -85,10 +102,13 @@ impl RunHandle {
         self.busy.set(true);
         let handle = *self;
         let journal = self.journal.get_value();
-        let client = api::client(connection);
+        let client = Rc::new(
+            api::client(connection).with_retry(RetryPolicy::riding_out_outages(OUTAGE_PATIENCE_MS)),
+        );
+        handle.watch_for_silence(Rc::clone(&client));
         spawn_local(async move {
             let notify = move || handle.changed();
-            let runner = Runner::new(&client, &journal, &notify);
+            let runner = Runner::new(&*client, &journal, &notify);
             match step {
                 Some(index) => {
                     runner.run_step(index).await;
@@ -99,6 +119,25 @@ impl RunHandle {
             handle.render_now();
             let _ = handle.busy.try_set(false);
             done();
+        });
+    }
+
+    /// While the run is busy, says how long the platform has answered nothing (the runner's own
+    /// notifications stop when no call finishes, so this looks by itself).
+    fn watch_for_silence(&self, client: Rc<api::Api>) {
+        let handle = *self;
+        spawn_local(async move {
+            loop {
+                api::sleep(OUTAGE_CHECK_MS).await;
+                let running = handle.busy.try_get_untracked() == Some(true);
+                let silent = client
+                    .unreachable_since()
+                    .filter(|_| running)
+                    .map(|since| api::now_ms() - since);
+                if handle.silent_for_ms.try_set(silent).is_some() || !running {
+                    return; // the page is gone, or the run ended
+                }
+            }
         });
     }
 

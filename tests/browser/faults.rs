@@ -93,3 +93,60 @@ async fn td_removals_under_a_fifth_of_calls_failing_end_removed_twice_in_two() {
         assert_eq!(status, 404, "run {run}: the user is gone");
     }
 }
+
+/// The network drops in the middle of a lockout (or the server restarts): the page says plainly
+/// that the platform is not answering, waits, and goes on by itself once it answers again, to
+/// a true verdict.
+#[tokio::test]
+async fn a_lockout_waits_out_a_dropped_network_and_finishes_by_itself() {
+    let server = TestServer::start(Setup {
+        chaos: Some("latency-ms=100,path=/admin/api/users/api-keys/"),
+        ..Setup::default()
+    })
+    .await;
+    let proxy = crate::support::Proxy::start(&server).await;
+    let browser = Browser::open_via(&proxy).await;
+    browser.visit("/emergency?user=heavy@company.com").await;
+    browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
+    browser.press("Lock out now").await;
+
+    let owner = server.owner();
+    for _ in 0..300 {
+        if owner.key_deletions("user-heavy").await.len() >= 30 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    proxy.cut();
+    browser
+        .see_role("alert", "The platform is not answering.")
+        .await;
+    browser.see("No answer for").await;
+    browser.screenshot("emergency-platform-silent").await;
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    let during = owner.key_deletions("user-heavy").await.len();
+    assert!(
+        during < 200,
+        "the lockout was still waiting: {during} keys revoked"
+    );
+    proxy.restore();
+
+    let verdict = browser.see_role("status", "Locked out in").await;
+    assert!(verdict.text().await.unwrap().contains("passed"));
+    assert!(
+        !browser.body_text().await.contains("not answering"),
+        "the notice goes once the platform answers"
+    );
+    // Each key went once or, when its answer was lost in the cut, was found gone on the retry.
+    let deletions = owner.key_deletions("user-heavy").await;
+    let mut keys: Vec<&str> = deletions.iter().map(|(key, _)| key.as_str()).collect();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), 200);
+    let (_, account) = owner.get("/admin/api/users/user-heavy").await;
+    assert_eq!(account["enabled"], false);
+    let (_, left) = owner
+        .get("/admin/api/users/user-heavy/api-keys?size=100")
+        .await;
+    assert_eq!(left["meta"]["total"], 0);
+}

@@ -165,6 +165,68 @@ impl AdocClient {
     }
 }
 
+/// A TCP proxy in front of a server that a test can cut, as a dropped network or a restarting
+/// server would: while cut, every open connection is closed and new ones are closed unanswered.
+pub struct Proxy {
+    pub base: String,
+    cut: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    connections: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::AbortHandle>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Proxy {
+    pub async fn start(server: &TestServer) -> Self {
+        use std::sync::atomic::Ordering;
+        let target = server.base.trim_start_matches("http://").to_string();
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("address"));
+        let cut = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let connections = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (cut_flag, open) = (cut.clone(), connections.clone());
+        let task = tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                if cut_flag.load(Ordering::SeqCst) {
+                    drop(inbound); // closed unanswered
+                    continue;
+                }
+                let target = target.clone();
+                let forward = tokio::spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(&target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+                open.lock().unwrap().push(forward.abort_handle());
+            }
+        });
+        Proxy {
+            base,
+            cut,
+            connections,
+            task,
+        }
+    }
+
+    /// The network goes: open connections drop, new ones get no answer.
+    pub fn cut(&self) {
+        self.cut.store(true, std::sync::atomic::Ordering::SeqCst);
+        for connection in self.connections.lock().unwrap().drain(..) {
+            connection.abort();
+        }
+    }
+
+    /// The network is back.
+    pub fn restore(&self) {
+        self.cut.store(false, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        self.task.abort();
+        self.cut();
+    }
+}
+
 /// A headless Chromium session driven through its own chromedriver. Dropping it ends chromedriver
 /// and every Chromium process it started (they share chromedriver's process group).
 pub struct Browser {
@@ -177,21 +239,22 @@ pub struct Browser {
 
 impl Browser {
     pub async fn open(server: &TestServer) -> Self {
-        Self::open_with(server, (1280, 900), None).await
+        Self::open_with(&server.base, (1280, 900), None).await
+    }
+
+    /// A browser that reaches the server only through `proxy`, which a test can cut.
+    pub async fn open_via(proxy: &Proxy) -> Self {
+        Self::open_with(&proxy.base, (1280, 900), None).await
     }
 
     /// A phone: Chrome's iPhone 12 Pro emulation, 390×844 CSS pixels (a headless window cannot
     /// be made that narrow).
     pub async fn open_phone(server: &TestServer) -> Self {
         let phone = json!({"deviceName": "iPhone 12 Pro"});
-        Self::open_with(server, (390, 844), Some(phone)).await
+        Self::open_with(&server.base, (390, 844), Some(phone)).await
     }
 
-    async fn open_with(
-        server: &TestServer,
-        (width, height): (u32, u32),
-        mobile: Option<Value>,
-    ) -> Self {
+    async fn open_with(base: &str, (width, height): (u32, u32), mobile: Option<Value>) -> Self {
         let port = free_port().await;
         let driver = Command::new("chromedriver")
             .arg(format!("--port={port}"))
@@ -238,7 +301,7 @@ impl Browser {
                 Ok(client) => {
                     return Browser {
                         client,
-                        base: server.base.clone(),
+                        base: base.to_string(),
                         _driver: driver,
                         downloads,
                         profile,

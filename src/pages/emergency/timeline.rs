@@ -3,6 +3,7 @@
 
 use crate::api::now_ms;
 use crate::components::call_list::CallList;
+use crate::components::platform_silent::PlatformSilent;
 use crate::components::report_actions::ReportActions;
 use crate::components::verdict::OpenFacts;
 use crate::components::verification::VerificationView;
@@ -103,6 +104,7 @@ pub fn Timeline(run: RunHandle, connection: Connection, inventory: Inventory) ->
                     journal.id, journal.operator, journal.endpoint, journal.plan.dialect.label(), rfc3339(journal.created_at_ms)))}
             </div>
             <h2>{format!("{} · {}", inventory.user.name, inventory.user.email)}</h2>
+            <PlatformSilent run=run />
             {verdict}
             <ol class="phases">
                 {(0..steps).map(|index| view! { <Phase run=run index=index /> }).collect_view()}

@@ -15,6 +15,7 @@ mod results;
 use super::reverify::Reverify;
 use super::skip::SkipStep;
 use crate::components::call_list::CallList;
+use crate::components::platform_silent::PlatformSilent;
 use crate::components::request_preview::RequestPreview;
 use crate::runs::{RunHandle, StepState};
 use crate::session::Connection;
@@ -190,6 +191,7 @@ pub fn StepCard(run: RunHandle, index: usize, connection: Connection) -> impl In
             {preview}
             {reverify}
             <StepProgress run=run index=index state=state />
+            {move || (status.get() == StepStatus::Running).then(|| view! { <PlatformSilent run=run /> })}
             <div class="step-actions no-print">
                 {controls}
                 {move || open.get().then(|| view! { <SkipStep run=run step=index /> })}
