@@ -297,7 +297,10 @@ async fn an_interrupted_lockout_continues_where_it_stopped() {
     browser.press("Continue the lockout").await;
     browser.see_role("status", "Locked out: finished").await;
     browser.see("after continuing").await;
-    browser.see("200/200 keys revoked, 50 groups removed").await;
+    // What the first tab revoked is kept; the rest is listed afresh and revoked here, so the
+    // counts are this journal's (a delete that landed unrecorded as the tab closed is not
+    // sent again: see the audit below).
+    browser.see("keys revoked").await;
     browser.screenshot("emergency-resumed-phone").await;
 
     owner.assert_each_key_deleted_once("user-heavy", 200).await;

@@ -346,6 +346,59 @@ fn a_run_resumed_from_its_journal_repeats_no_finished_change() {
 }
 
 #[test]
+fn a_resumed_lockout_lists_first_and_sends_nothing_blind() {
+    let fake = Fake::runbook();
+    for i in 0..6 {
+        fake.state
+            .borrow_mut()
+            .keys
+            .insert(format!("AK-extra-{i}"), "user-123".into());
+    }
+    let keys: Vec<String> = fake.state.borrow().keys.keys().cloned().collect();
+    let inventory = Inventory {
+        keys,
+        ..inventory()
+    };
+    let plan = plan::emergency(Dialect::Adoc, &inventory, "2024-12-05");
+    // The tab goes away after the disable, the group removal and two key deletes.
+    fake.cut_after_changes.set(Some(4));
+    let journal = RefCell::new(Journal::new(plan, "o".into(), "e".into(), 0.0));
+    {
+        let client =
+            Client::new(&fake, FakeClock::default()).with_retry(crate::client::RetryPolicy::none());
+        let runner = Runner::new(&client, &journal, &|| {});
+        block_on(async {
+            runner.run_step(0).await;
+            runner.run_step(1).await;
+        });
+    }
+    let saved = journal.borrow().to_json();
+    // One more delete had landed before the tab closed, its answer never kept.
+    let landed = fake
+        .state
+        .borrow()
+        .keys
+        .keys()
+        .next()
+        .cloned()
+        .expect("keys left");
+    fake.state.borrow_mut().keys.remove(&landed);
+
+    fake.cut_after_changes.set(None);
+    let journal = RefCell::new(Journal::restore(&saved).expect("journal reads back"));
+    run_all(&fake, &journal);
+    let changes = fake.changes_received();
+    assert!(
+        !changes.iter().any(|c| c.contains(&landed)),
+        "{landed} was gone and not sent again: {changes:?}"
+    );
+    let distinct: std::collections::BTreeSet<&String> = changes.iter().collect();
+    assert_eq!(distinct.len(), changes.len(), "nothing twice: {changes:?}");
+    assert!(fake.state.borrow().keys.is_empty());
+    assert!(journal.borrow().verifications[0].passed());
+}
+
+#[test]
 fn verdicts_fail_with_the_evidence_read() {
     let on = |dialect: Dialect, id: &str, email: &str| {
         let user = User {
