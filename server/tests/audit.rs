@@ -353,8 +353,8 @@ async fn empty_log_has_genesis_head() {
     assert_eq!(verdict.events, 0);
 }
 
-#[tokio::test]
-async fn verify_detects_a_tampered_row() {
+/// A demo server whose audit log holds three disables after its seed events.
+async fn three_disabled() -> Server {
     let server = Server::demo().await;
     for user in ["user-123", "user-456", "user-heavy"] {
         server
@@ -367,6 +367,12 @@ async fn verify_detects_a_tampered_row() {
             .await
             .expect(200);
     }
+    server
+}
+
+#[tokio::test]
+async fn verify_detects_a_tampered_row() {
+    let server = three_disabled().await;
     assert!(
         offboard_server::verify_audit(&server.database_url)
             .await
@@ -390,18 +396,7 @@ async fn verify_detects_a_tampered_row() {
 
 #[tokio::test]
 async fn verify_detects_a_deleted_row() {
-    let server = Server::demo().await;
-    for user in ["user-123", "user-456", "user-heavy"] {
-        server
-            .adoc(
-                "PUT",
-                &format!("/admin/api/users/{user}"),
-                ADMIN,
-                Some(r#"{"enabled": false}"#),
-            )
-            .await
-            .expect(200);
-    }
+    let server = three_disabled().await;
     sqlx::any::install_default_drivers();
     let mut conn = sqlx::AnyConnection::connect(&server.database_url)
         .await
@@ -418,18 +413,7 @@ async fn verify_detects_a_deleted_row() {
 
 #[tokio::test]
 async fn verify_detects_reordered_rows() {
-    let server = Server::demo().await;
-    for user in ["user-123", "user-456", "user-heavy"] {
-        server
-            .adoc(
-                "PUT",
-                &format!("/admin/api/users/{user}"),
-                ADMIN,
-                Some(r#"{"enabled": false}"#),
-            )
-            .await
-            .expect(200);
-    }
+    let server = three_disabled().await;
     sqlx::any::install_default_drivers();
     let mut conn = sqlx::AnyConnection::connect(&server.database_url)
         .await

@@ -275,14 +275,7 @@ async fn an_interrupted_lockout_continues_where_it_stopped() {
     browser.press("Lock out now").await;
 
     let owner = server.owner();
-    let mut deleted = 0;
-    for _ in 0..300 {
-        deleted = owner.key_deletions("user-heavy").await.len();
-        if deleted >= 30 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    let deleted = owner.wait_for_key_deletions("user-heavy", 30).await;
     assert!((30..200).contains(&deleted), "{deleted} keys revoked");
     browser.client.refresh().await.unwrap();
 
@@ -325,12 +318,7 @@ async fn an_interrupted_lockout_can_be_started_over() {
     browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
     browser.press("Lock out now").await;
     let owner = server.owner();
-    for _ in 0..300 {
-        if owner.key_deletions("user-heavy").await.len() >= 10 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    owner.wait_for_key_deletions("user-heavy", 10).await;
     browser.client.refresh().await.unwrap();
     browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
     browser.press("Start over").await;
@@ -357,12 +345,7 @@ async fn a_key_created_during_the_lockout_is_caught_and_revoked() {
     browser.press("Lock out now").await;
 
     let owner = server.owner();
-    for _ in 0..300 {
-        if owner.key_deletions("user-heavy").await.len() >= 10 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    owner.wait_for_key_deletions("user-heavy", 10).await;
     let (status, created) = owner
         .post(
             "/admin/api/users/user-heavy/api-keys",

@@ -111,12 +111,7 @@ async fn a_lockout_waits_out_a_dropped_network_and_finishes_by_itself() {
     browser.press("Lock out now").await;
 
     let owner = server.owner();
-    for _ in 0..300 {
-        if owner.key_deletions("user-heavy").await.len() >= 30 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    owner.wait_for_key_deletions("user-heavy", 30).await;
     proxy.cut();
     browser
         .see_role("alert", "The platform is not answering.")

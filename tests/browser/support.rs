@@ -151,6 +151,20 @@ impl AdocClient {
             .unwrap_or_default()
     }
 
+    /// Waits until at least `count` keys of `target` are deleted (a run is in its middle), and
+    /// says how many are.
+    pub async fn wait_for_key_deletions(&self, target: &str, count: usize) -> usize {
+        let mut deleted = 0;
+        for _ in 0..300 {
+            deleted = self.key_deletions(target).await.len();
+            if deleted >= count {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        deleted
+    }
+
     /// Asserts every key of `target` was deleted exactly once and each deletion found its key:
     /// a resumed run sent nothing twice.
     pub async fn assert_each_key_deleted_once(&self, target: &str, keys: usize) {

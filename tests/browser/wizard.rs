@@ -521,14 +521,7 @@ async fn a_tab_reloaded_in_the_middle_of_step_3_resumes_without_repeating_a_call
     browser.press("Revoke all API keys").await;
 
     let owner = server.owner();
-    let mut deleted = 0;
-    for _ in 0..300 {
-        deleted = owner.key_deletions("user-heavy").await.len();
-        if deleted >= 30 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let deleted = owner.wait_for_key_deletions("user-heavy", 30).await;
     assert!((30..200).contains(&deleted), "{deleted} keys revoked");
     step_screenshot(&browser, 2, "wizard-step-3-before-reload").await;
     browser.client.refresh().await.unwrap();
