@@ -11,7 +11,8 @@ use crate::session::{Connection, Credentials};
 use gloo_net::http::{Headers, RequestBuilder};
 use offboard_engine::client::Client;
 use offboard_engine::http::{
-    Body, Clock, LocalBoxFuture, Method, NetworkError, Request, Response, Transport, encode_form,
+    Body, Clock, LocalBoxFuture, MAX_BODY_BYTES, Method, NetworkError, RefusedAnswer, Request,
+    Response, Transport, encode_form,
 };
 use offboard_engine::platform::Platform;
 use std::cell::{Cell, RefCell};
@@ -69,9 +70,11 @@ impl FetchTransport {
         let url = self.url(&request.path);
         watch_policy_violations();
         let violations_before = VIOLATIONS.with_borrow(Vec::len);
+        // Never followed: a redirect would take the credentials' headers with it.
         let builder = RequestBuilder::new(&url)
             .method(http_method(request.method))
             .headers(headers)
+            .redirect(web_sys::RequestRedirect::Manual)
             .abort_signal(Some(&signal));
         let built = match &request.body {
             Body::None => builder.build(),
@@ -92,6 +95,19 @@ impl FetchTransport {
                 return Err(failure);
             }
         };
+        if answer.type_() == web_sys::ResponseType::Opaqueredirect {
+            return Err(NetworkError::refused(RefusedAnswer::Redirect, url));
+        }
+        let announced = answer
+            .headers()
+            .get("content-length")
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        if let Some(bytes) = announced.filter(|bytes| *bytes > MAX_BODY_BYTES) {
+            return Err(NetworkError::refused(
+                RefusedAnswer::TooLarge { bytes },
+                url,
+            ));
+        }
         let retry_after_s = answer
             .headers()
             .get("retry-after")
@@ -99,6 +115,14 @@ impl FetchTransport {
         let content_type = answer.headers().get("content-type");
         let status = answer.status();
         let body = answer.text().await.map_err(|error| network(&error))?;
+        // Without a Content-Length the size is known only once read.
+        let bytes = body.len() as u64;
+        if bytes > MAX_BODY_BYTES {
+            return Err(NetworkError::refused(
+                RefusedAnswer::TooLarge { bytes },
+                url,
+            ));
+        }
         Ok(Response {
             status,
             retry_after_s,

@@ -362,8 +362,8 @@ pub(crate) mod tests {
     fn a_call_the_page_policy_blocked_is_not_retried() {
         let client = client(vec![
             Err(NetworkError {
-                detail: "Failed to fetch".into(),
                 blocked_origin: Some("https://acme.example".into()),
+                ..NetworkError::no_answer("Failed to fetch")
             }),
             answer(200, "{}"),
         ]);

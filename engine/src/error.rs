@@ -2,7 +2,7 @@
 //! with the words a help-desk person needs ([`ApiError::plain_words`]) and the technical detail
 //! one click away (its `Display`).
 
-use crate::http::{NetworkError, Response};
+use crate::http::{MAX_BODY_BYTES, NetworkError, RefusedAnswer, Response};
 use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -13,6 +13,10 @@ pub enum ApiError {
     /// sent: a setting of the server that serves the console, not a fault of the platform.
     #[error("blocked by this page's Content-Security-Policy (connect-src): {origin}: {detail}")]
     BlockedByPolicy { origin: String, detail: String },
+    #[error("redirect not followed: {detail}")]
+    Redirected { detail: String },
+    #[error("answer of {bytes} bytes not read (the limit is {MAX_BODY_BYTES})")]
+    TooLarge { bytes: u64 },
     #[error("401 Unauthorized: {message}")]
     Unauthorized { message: String },
     #[error("403 Forbidden (write-only key): {message}")]
@@ -65,6 +69,8 @@ impl ApiError {
         match self {
             ApiError::Unreachable { .. }
             | ApiError::BlockedByPolicy { .. }
+            | ApiError::Redirected { .. }
+            | ApiError::TooLarge { .. }
             | ApiError::Shape { .. } => None,
             ApiError::Unauthorized { .. } => Some(401),
             ApiError::WriteOnlyKey { .. } | ApiError::Forbidden { .. } => Some(403),
@@ -101,6 +107,16 @@ impl ApiError {
                 offboard-server with --connect-src {origin} (the platform must also allow this \
                 console's address: CORS)."
             ),
+            ApiError::Redirected { .. } => "The address answered with a redirect to another \
+                address. Offboard does not follow redirects, since that would send your \
+                credentials wherever it points. Enter the API's own address as the base URL \
+                (with https:// if the platform redirects plain http)."
+                .into(),
+            ApiError::TooLarge { bytes } => format!(
+                "The platform's answer was too large to read ({} MB); no admin API answers \
+                with that much. Check the base URL.",
+                (*bytes as f64 / (1024.0 * 1024.0)).round()
+            ),
             ApiError::Unauthorized { .. } => {
                 "The platform did not accept these credentials. Check \
                 the key (and secret), and that its user is still enabled."
@@ -133,14 +149,12 @@ impl ApiError {
 
 impl From<NetworkError> for ApiError {
     fn from(error: NetworkError) -> Self {
-        match error.blocked_origin {
-            Some(origin) => ApiError::BlockedByPolicy {
-                origin,
-                detail: error.detail,
-            },
-            None => ApiError::Unreachable {
-                detail: error.detail,
-            },
+        let detail = error.detail;
+        match (error.refused, error.blocked_origin) {
+            (Some(RefusedAnswer::Redirect), _) => ApiError::Redirected { detail },
+            (Some(RefusedAnswer::TooLarge { bytes }), _) => ApiError::TooLarge { bytes },
+            (None, Some(origin)) => ApiError::BlockedByPolicy { origin, detail },
+            (None, None) => ApiError::Unreachable { detail },
         }
     }
 }
@@ -216,6 +230,28 @@ mod tests {
     }
 
     #[test]
+    fn redirects_and_huge_answers_are_refused_for_good_in_plain_words() {
+        let redirect = ApiError::from(NetworkError::refused(
+            RefusedAnswer::Redirect,
+            "opaqueredirect",
+        ));
+        assert!(matches!(redirect, ApiError::Redirected { .. }));
+        assert!(
+            !redirect.is_transient(),
+            "the same call is redirected again"
+        );
+        assert!(redirect.plain_words().contains("does not follow redirects"));
+        let huge = ApiError::from(NetworkError::refused(
+            RefusedAnswer::TooLarge {
+                bytes: 40 * 1024 * 1024,
+            },
+            "content-length",
+        ));
+        assert!(!huge.is_transient());
+        assert!(huge.plain_words().contains("too large to read (40 MB)"));
+    }
+
+    #[test]
     fn write_only_refusals_are_recognised() {
         let body = r#"{"message":"Write-only keys cannot call admin endpoints"}"#;
         let error = ApiError::from_response(&response(403, body));
@@ -232,8 +268,8 @@ mod tests {
             .is_transient()
         );
         let blocked = ApiError::from(NetworkError {
-            detail: "connect-src".into(),
             blocked_origin: Some("https://acme.example".into()),
+            ..NetworkError::no_answer("connect-src")
         });
         assert!(matches!(blocked, ApiError::BlockedByPolicy { .. }));
         assert!(

@@ -145,7 +145,13 @@ pub struct Response {
     pub body: String,
 }
 
-/// The request never got an answer: refused, unreachable, blocked by CORS, timed out, aborted.
+/// The largest answer a transport reads: an admin API's page of users or keys is a few hundred
+/// kilobytes at most, so anything near this is not an admin API, and reading it would freeze
+/// the page.
+pub const MAX_BODY_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The request got no usable answer: refused, unreachable, blocked by CORS, timed out, aborted,
+/// or answered in a way the console will not take.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NetworkError {
     pub detail: String,
@@ -153,6 +159,18 @@ pub struct NetworkError {
     /// that is why: nothing left the browser, and sending it again is refused again, so it is
     /// not retried.
     pub blocked_origin: Option<String>,
+    /// An answer the transport refused to follow or read; sending again gets it again.
+    pub refused: Option<RefusedAnswer>,
+}
+
+/// An answer that came, but that following or reading would be unsafe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefusedAnswer {
+    /// A redirect (3xx). Followed, it would carry the credentials' headers to wherever it
+    /// points, so transports never follow one.
+    Redirect,
+    /// A body over [`MAX_BODY_BYTES`] (its announced or read size).
+    TooLarge { bytes: u64 },
 }
 
 impl NetworkError {
@@ -161,6 +179,15 @@ impl NetworkError {
         Self {
             detail: detail.into(),
             blocked_origin: None,
+            refused: None,
+        }
+    }
+
+    /// A call whose answer the transport would not take.
+    pub fn refused(answer: RefusedAnswer, detail: impl Into<String>) -> Self {
+        Self {
+            refused: Some(answer),
+            ..Self::no_answer(detail)
         }
     }
 }

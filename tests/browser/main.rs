@@ -6,6 +6,7 @@
 
 mod support;
 
+mod bad_input;
 mod connect;
 mod delete_user;
 mod directory;
