@@ -14,6 +14,8 @@ export PATH := $(TOOLS_DIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
 TRUNK_VERSION := 0.21.14
 BINARYEN_VERSION := 132.0.0
+# axe-core: the accessibility rules the browser tests inject into every screen.
+AXE_VERSION := 4.14.1
 # wasm-bindgen-cli must equal the wasm-bindgen crate the app links, so read it from Cargo.lock.
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"/\1/p;q}' Cargo.lock)
 
@@ -23,7 +25,7 @@ SERVER := $(CURDIR)/target/release/offboard-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help install install-rust-target install-trunk install-wasm-bindgen install-wasm-opt \
-        install-chromium install-postgres install-brotli check-versions app server run test test-unit test-browser \
+        install-chromium install-axe install-postgres install-brotli check-versions app server run test test-unit test-browser \
         lint fmt bench
 
 help:
@@ -34,7 +36,7 @@ help:
 
 # --- installs (idempotent) ---------------------------------------------------------------------
 
-install: install-rust-target install-trunk install-wasm-bindgen install-wasm-opt install-chromium
+install: install-rust-target install-trunk install-wasm-bindgen install-wasm-opt install-chromium install-axe
 
 install-rust-target:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
@@ -58,6 +60,12 @@ install-wasm-opt:
 install-chromium:
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null \
 	  || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium chromium-driver; }
+
+# axe-core from npm into its own folder under tools/ (a shared --no-save install would prune
+# binaryen); the browser tests read axe.min.js from there.
+install-axe:
+	@grep -qs '"version": "$(AXE_VERSION)"' $(TOOLS_DIR)/axe/node_modules/axe-core/package.json \
+	  || npm install --prefix $(TOOLS_DIR)/axe --no-audit --no-fund --no-save axe-core@$(AXE_VERSION)
 
 # PostgreSQL for the server's PostgreSQL test (make test starts a throwaway cluster).
 install-postgres:
@@ -101,13 +109,13 @@ run: app server
 
 # The browser tests serve dist/ (the release build) and drive Debian's Chromium via chromedriver;
 # the server's PostgreSQL test gets a throwaway cluster.
-test: app install-chromium install-postgres
+test: app install-chromium install-axe install-postgres
 	scripts/with-postgres.sh cargo test --workspace --no-fail-fast -- --test-threads=2
 
 test-unit:
 	cargo test -p offboard-engine
 
-test-browser: app install-chromium
+test-browser: app install-chromium install-axe
 	cargo test -p offboard --test browser -- --test-threads=2
 
 lint: install-rust-target

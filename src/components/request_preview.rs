@@ -30,10 +30,11 @@ pub fn RequestPreview(
     let base = connection.base_url.trim_end_matches('/').to_string();
     view! {
         <details class="request-preview" open=open>
-            <summary>{summary}</summary>
+            <summary>{summary.clone()}</summary>
             <p class="hint">{format!("Sent to {base} with:")}</p>
             <pre class="headers">{headers}</pre>
-            <ol class="calls">
+            // Scrolls when long, so it takes the keyboard's focus to be scrolled by arrow keys.
+            <ol class="calls" tabindex="0" aria-label=summary.clone()>
                 {requests.into_iter().map(|request| {
                     let body = request.body_text();
                     view! {

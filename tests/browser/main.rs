@@ -4,8 +4,10 @@
 //! Screens are driven the way a person uses them: fields by their label, buttons and links by
 //! their text, alerts by their role. Screenshots land in `tests/screenshots/`.
 
+mod page_checks;
 mod support;
 
+mod accessibility;
 mod bad_input;
 mod connect;
 mod delete_user;

@@ -15,7 +15,7 @@ async fn a_person_offboarded_by_the_wizard_is_reactivated_with_their_groups() {
     browser.fill("Reason", "Voluntary - New Job").await;
     browser.fill("Handed off to", "riley").await;
     browser
-        .press("Choose Riley Replacement (replacement@company.com)")
+        .press("Choose Riley Replacement (replacement@company.com, restricted)")
         .await;
     browser.press("Use these details").await;
     browser.press("Disable the account").await;

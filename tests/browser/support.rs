@@ -246,6 +246,8 @@ impl Drop for Proxy {
 pub struct Browser {
     pub client: Client,
     base: String,
+    /// chromedriver's address, for the Chrome DevTools commands WebDriver has no verb for.
+    webdriver: String,
     _driver: Child,
     pub downloads: TempDir,
     profile: TempDir,
@@ -316,6 +318,7 @@ impl Browser {
                     return Browser {
                         client,
                         base: base.to_string(),
+                        webdriver,
                         _driver: driver,
                         downloads,
                         profile,
@@ -326,6 +329,33 @@ impl Browser {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         panic!("no WebDriver session: {last_error:?}");
+    }
+
+    /// One Chrome DevTools Protocol command through chromedriver's `goog/cdp/execute`: the
+    /// DevTools features WebDriver has no verb for (scripts run before a page's own, device
+    /// metrics), without switching on the Network domain, which would slow every request.
+    pub async fn cdp(&self, command: &str, params: Value) -> Value {
+        let session = self
+            .client
+            .session_id()
+            .await
+            .expect("session id")
+            .expect("a session");
+        let url = format!("{}/session/{session}/goog/cdp/execute", self.webdriver);
+        let answer: Value = reqwest::Client::new()
+            .post(url)
+            .json(&json!({"cmd": command, "params": params}))
+            .send()
+            .await
+            .expect("chromedriver answers")
+            .json()
+            .await
+            .expect("chromedriver answers JSON");
+        assert!(
+            answer["value"].get("error").is_none(),
+            "{command} failed: {answer}"
+        );
+        answer["value"].clone()
     }
 
     pub async fn visit(&self, path: &str) {

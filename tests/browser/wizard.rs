@@ -90,7 +90,7 @@ async fn the_adoc_wizard_offboards_user_123_by_the_runbook_and_reports_it() {
     browser.see_role("alert", "is the person leaving").await;
     browser.fill("Handed off to", "riley").await;
     browser
-        .press("Choose Riley Replacement (replacement@company.com)")
+        .press("Choose Riley Replacement (replacement@company.com, restricted)")
         .await;
     step_screenshot(&browser, 1, "wizard-step-2-form").await;
     browser.press("Use these details").await;

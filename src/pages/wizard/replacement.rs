@@ -61,7 +61,9 @@ pub fn PersonPicker(
         <span id=hint_id class="hint">"Type part of a name or email, then choose the person below (or type their exact email)."</span>
         {move || {
             let found = matches.get();
-            let typed = value.get_untracked();
+            // Tracked: "No one matches “fir”" must follow the typing even while the (empty)
+            // list of matches stays the same.
+            let typed = value.get();
             let typed = typed.trim();
             let loaded = directory.index.with_untracked(|index| index.len());
             if found.is_empty() && !typed.is_empty() && !typed.contains('@') {
@@ -78,18 +80,25 @@ pub fn PersonPicker(
                     <ul class="suggestions" aria-label=format!("People matching “{}”", value.get_untracked().trim())>
                         {found.into_iter().take(SUGGESTIONS).map(|user| {
                             let email = user.email.clone();
-                            let name = format!("Choose {} ({})", user.name, user.email);
+                            // The name comes from the visible text, completed by hidden words:
+                            // "Choose Riley Replacement (replacement@company.com, restricted)".
                             view! {
                                 <li>
-                                    <button type="button" class="suggestion" aria-label=name
+                                    <button type="button" class="suggestion"
                                         on:click=move |_| {
                                             value.set(email.clone());
                                             // The list goes away with the choice: keep the keyboard in the field.
                                             super::step_card::focus_later(id.to_string());
                                         }>
+                                        <span class="visually-hidden">"Choose "</span>
                                         <strong>{user.name.clone()}</strong>
+                                        <span class="visually-hidden">" ("</span>
                                         <span class="muted">{user.email.clone()}</span>
-                                        {user.account_role.map(|role| view! { <span class="badge badge-role">{role.as_str()}</span> })}
+                                        {user.account_role.map(|role| view! {
+                                            <span class="visually-hidden">", "</span>
+                                            <span class="badge badge-role">{role.as_str()}</span>
+                                        })}
+                                        <span class="visually-hidden">")"</span>
                                     </button>
                                 </li>
                             }

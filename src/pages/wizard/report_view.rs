@@ -162,7 +162,8 @@ pub fn ReportView(run: RunHandle) -> impl IntoView {
                     None => view! { <p class="muted">"Not documented (step 1 was skipped)."</p> }.into_any(),
                 }}
                 <h3>{format!("Timeline: every call ({call_count})")}</h3>
-                <div class="timeline-scroll">
+                // Scrolls sideways on a narrow screen: focusable, so the keyboard can scroll it.
+                <div class="timeline-scroll" role="region" aria-label="Timeline" tabindex="0">
                     <table class="compact timeline">
                         <thead><tr>
                             <th scope="col" class="col-time">"Time (UTC)"</th><th scope="col" class="col-step">"Step"</th><th scope="col" class="col-method">"Method"</th>
