@@ -3,7 +3,7 @@
 //! group left, and a verdict that says so; every retried attempt is in the report. `make test`
 //! runs each twice; `make bench` is the place for the twenty-run figure.
 
-use crate::support::{Browser, Setup, TestServer};
+use crate::support::{AdocClient, Browser, Setup, TestServer};
 use crate::wizard::downloaded;
 use serde_json::Value;
 
@@ -36,25 +36,28 @@ async fn lockout_under_chaos(run: usize) {
     assert!(retried > 0, "run {run}: no call was retried under {CHAOS}");
 
     let owner = server.owner();
-    // Chaos may fail the checks' own reads too: read the state until a read gets through.
-    let read = |path: String| {
-        let owner = &owner;
-        async move {
-            for _ in 0..50 {
-                let (status, body) = owner.get(&path).await;
-                if status == 200 {
-                    return body;
-                }
-            }
-            panic!("{path} never answered");
+    assert_locked_out_through_faults(&owner, &format!("run {run}")).await;
+}
+
+/// Chaos fails the checks' own reads too: reads `path` until one gets through.
+async fn read_through_faults(owner: &AdocClient, path: &str) -> Value {
+    for _ in 0..50 {
+        let (status, body) = owner.get(path).await;
+        if status == 200 {
+            return body;
         }
-    };
-    let account = read("/admin/api/users/user-heavy".into()).await;
-    assert_eq!(account["enabled"], false, "run {run}");
-    let keys = read("/admin/api/users/user-heavy/api-keys?size=100".into()).await;
-    assert_eq!(keys["meta"]["total"], 0, "run {run}: {keys}");
-    let groups = read("/admin/api/users/user-heavy/groups".into()).await;
-    assert_eq!(groups["groups"], serde_json::json!([]), "run {run}");
+    }
+    panic!("{path} never answered through the faults");
+}
+
+/// user-heavy is disabled with no key and no group left, as the server tells it.
+async fn assert_locked_out_through_faults(owner: &AdocClient, run: &str) {
+    let account = read_through_faults(owner, "/admin/api/users/user-heavy").await;
+    assert_eq!(account["enabled"], false, "{run}");
+    let keys = read_through_faults(owner, "/admin/api/users/user-heavy/api-keys?size=100").await;
+    assert_eq!(keys["meta"]["total"], 0, "{run}: {keys}");
+    let groups = read_through_faults(owner, "/admin/api/users/user-heavy/groups").await;
+    assert_eq!(groups["groups"], serde_json::json!([]), "{run}");
 }
 
 #[tokio::test]
@@ -62,6 +65,52 @@ async fn lockouts_under_a_fifth_of_calls_failing_end_locked_out_twice_in_two() {
     for run in 1..=2 {
         lockout_under_chaos(run).await;
     }
+}
+
+/// The guided wizard's steps under the same faults: each step's calls are retried until they
+/// land, the revoke step takes all 200 keys with each deleted once (a faulted call changed
+/// nothing, so a retry never deletes twice), and the wizard's verification passes.
+#[tokio::test]
+async fn the_wizards_revoke_step_under_a_fifth_of_calls_failing_takes_every_key_once() {
+    let server = TestServer::start(Setup {
+        chaos: Some(CHAOS),
+        ..Setup::default()
+    })
+    .await;
+    let browser = Browser::open(&server).await;
+    browser.visit("/users/user-heavy/offboard").await;
+    browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
+    browser.press("Start offboarding").await;
+    browser.press("Record current access").await;
+    browser.see("Access documented").await;
+    browser.fill("Reason", "End of contract").await;
+    browser.press("Use these details").await;
+    browser.press("Disable the account").await;
+    browser.press("Revoke all API keys").await;
+    browser.button("Remove all group memberships").await;
+    browser.see("✓ Done: 200 changes made").await;
+
+    let owner = server.owner();
+    let events =
+        read_through_faults(&owner, "/audit/api/v1/events?target=user-heavy&limit=1000").await;
+    let mut deleted: Vec<&str> = events["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|e| e["action"] == "api_key.delete")
+        .map(|e| e["subject"].as_str().unwrap_or_default())
+        .collect();
+    let sent = deleted.len();
+    deleted.sort();
+    deleted.dedup();
+    assert_eq!((deleted.len(), sent), (200, 200), "each key deleted once");
+
+    browser.press("Remove all group memberships").await;
+    browser.press("Verify now").await;
+    browser.see("No API keys left").await;
+    browser.press("Check no pipelines are left").await;
+    browser.see("Access removed and verified.").await;
+    assert_locked_out_through_faults(&owner, "the wizard").await;
 }
 
 /// Treasure Data's removal under the same faults: the user and their keys are gone.
@@ -144,4 +193,39 @@ async fn a_lockout_waits_out_a_dropped_network_and_finishes_by_itself() {
         .get("/admin/api/users/user-heavy/api-keys?size=100")
         .await;
     assert_eq!(left["meta"]["total"], 0);
+}
+
+/// The server is stopped in the middle of a lockout and started again on the same database, as
+/// a deploy or a service restart does: the page says the platform is not answering, waits, and
+/// finishes by itself once the server is back; every key is deleted exactly once and the
+/// verdict is true.
+#[tokio::test]
+async fn a_lockout_waits_out_a_server_restart_on_the_same_database() {
+    let mut server = TestServer::start(Setup {
+        chaos: Some("latency-ms=100,path=/admin/api/users/api-keys/"),
+        ..Setup::default()
+    })
+    .await;
+    let browser = Browser::open(&server).await;
+    browser.visit("/emergency?user=heavy@company.com").await;
+    browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
+    browser.press("Lock out now").await;
+
+    let owner = server.owner();
+    owner.wait_for_key_deletions("user-heavy", 30).await;
+    server.stop().await;
+    browser
+        .see_role("alert", "The platform is not answering.")
+        .await;
+    browser.screenshot("emergency-server-restarting").await;
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    server.start_again().await;
+
+    let verdict = browser.see_role("status", "Locked out in").await;
+    assert!(verdict.text().await.unwrap().contains("passed"));
+    owner.assert_each_key_deleted_once("user-heavy", 200).await;
+    let (_, account) = owner.get("/admin/api/users/user-heavy").await;
+    assert_eq!(account["enabled"], false);
+    let (_, groups) = owner.get("/admin/api/users/user-heavy/groups").await;
+    assert_eq!(groups["groups"], serde_json::json!([]));
 }

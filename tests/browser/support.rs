@@ -25,7 +25,7 @@ pub fn dist_dir() -> PathBuf {
 }
 
 /// Server options a test may change.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Setup {
     pub demo_users: Option<usize>,
     pub chaos: Option<&'static str>,
@@ -36,34 +36,86 @@ pub struct Setup {
 /// The reference server on a free port, with demo data in a fresh database.
 pub struct TestServer {
     pub base: String,
-    _dir: TempDir,
+    address: std::net::SocketAddr,
+    setup: Setup,
+    dir: TempDir,
+    running: Option<Running>,
+}
+
+/// A serving server: its task, and the way to ask it to stop.
+struct Running {
     task: tokio::task::JoinHandle<()>,
+    stop: tokio::sync::oneshot::Sender<()>,
 }
 
 impl TestServer {
     pub async fn start(setup: Setup) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let mut config =
-            ServerConfig::new(format!("sqlite://{}", dir.path().join("test.db").display()));
-        config.demo = true;
-        config.demo_users = setup.demo_users.unwrap_or(20);
-        config.static_dir = Some(dist_dir());
-        config.chaos = setup.chaos.map(|spec| spec.parse().expect("chaos spec"));
-        config.connect_src = setup.connect_src;
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let base = format!("http://{}", listener.local_addr().expect("address"));
+        let address = listener.local_addr().expect("address");
+        let mut server = TestServer {
+            base: format!("http://{address}"),
+            address,
+            setup,
+            dir,
+            running: None,
+        };
+        server.serve(listener).await;
+        server
+    }
+
+    async fn serve(&mut self, listener: TcpListener) {
+        let mut config = ServerConfig::new(format!(
+            "sqlite://{}",
+            self.dir.path().join("test.db").display()
+        ));
+        // Demo data goes only into an empty database, so a restart keeps what runs changed.
+        config.demo = true;
+        config.demo_users = self.setup.demo_users.unwrap_or(20);
+        config.static_dir = Some(dist_dir());
+        config.chaos = self
+            .setup
+            .chaos
+            .map(|spec| spec.parse().expect("chaos spec"));
+        config.connect_src = self.setup.connect_src.clone();
         // Built here rather than inside the spawned task: only the serving future must be Send.
         let router = app(config).await.expect("server starts");
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            axum::serve(listener, router).await.expect("server stopped");
+            axum::serve(listener, router)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await
+                .expect("server stopped");
         });
-        let server = TestServer {
-            base,
-            _dir: dir,
-            task,
-        };
-        server.wait_until_healthy().await;
-        server
+        self.running = Some(Running { task, stop });
+        self.wait_until_healthy().await;
+    }
+
+    /// Stops the server as a service manager does: no new connection is accepted, the calls in
+    /// flight are answered, every connection is closed; the database stays.
+    pub async fn stop(&mut self) {
+        if let Some(Running { task, stop }) = self.running.take() {
+            let _ = stop.send(());
+            let _ = task.await;
+        }
+    }
+
+    /// Starts the server again on the same address and the same database.
+    pub async fn start_again(&mut self) {
+        let mut bound = None;
+        for _ in 0..100 {
+            match TcpListener::bind(self.address).await {
+                Ok(listener) => {
+                    bound = Some(listener);
+                    break;
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
+        let listener = bound.unwrap_or_else(|| panic!("{} stayed taken", self.address));
+        self.serve(listener).await;
     }
 
     async fn wait_until_healthy(&self) {
@@ -92,7 +144,9 @@ impl TestServer {
 
 impl Drop for TestServer {
     fn drop(&mut self) {
-        self.task.abort();
+        if let Some(running) = self.running.take() {
+            running.task.abort();
+        }
     }
 }
 
