@@ -16,23 +16,29 @@ TRUNK_VERSION := 0.21.14
 BINARYEN_VERSION := 132.0.0
 # axe-core: the accessibility rules the browser tests inject into every screen.
 AXE_VERSION := 4.14.1
+# schemathesis (PyPI, into a project virtualenv): the schema fuzzer of `make fuzz`.
+SCHEMATHESIS_VERSION := 4.32.5
 # wasm-bindgen-cli must equal the wasm-bindgen crate the app links, so read it from Cargo.lock.
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"/\1/p;q}' Cargo.lock)
 
 LISTEN ?= 127.0.0.1:8080
 DEMO_DB ?= $(CURDIR)/.tmp/demo.db
 SERVER := $(CURDIR)/target/release/offboard-server
+FUZZ_VENV := $(CURDIR)/.tmp/fuzz-venv
+FUZZ_EXAMPLES ?= 100
+FUZZ_DB ?= sqlite
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help install install-rust-target install-trunk install-wasm-bindgen install-wasm-opt \
         install-chromium install-axe install-postgres install-brotli check-versions app server run test test-unit test-browser \
-        lint fmt bench
+        lint fmt bench install-schemathesis fuzz
 
 help:
 	@echo "make run    install what is missing, build, start the demo server with the app on $(LISTEN)"
 	@echo "make test   every test layer: engine unit tests, server integration tests, browser tests"
 	@echo "make lint   cargo fmt --check and clippy -D warnings on both targets"
 	@echo "make bench  benchmarks: directory keystroke, emergency lockout, shipped size"
+	@echo "make fuzz   schemathesis against the reference server's openapi.json (FUZZ_DB=postgres too)"
 
 # --- installs (idempotent) ---------------------------------------------------------------------
 
@@ -74,6 +80,12 @@ install-postgres:
 
 install-brotli:
 	@command -v brotli >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y brotli; }
+
+# schemathesis from PyPI into its own virtualenv under .tmp/ (git-ignored), never the system's.
+install-schemathesis:
+	@$(FUZZ_VENV)/bin/schemathesis --version 2>/dev/null | grep -qx "schemathesis, version $(SCHEMATHESIS_VERSION)" \
+	  || { python3 -m venv $(FUZZ_VENV) \
+	       && $(FUZZ_VENV)/bin/pip install --quiet --disable-pip-version-check schemathesis==$(SCHEMATHESIS_VERSION); }
 
 # The three wasm-bindgen versions (crate, CLI, Trunk.toml) must agree or the app loads blank.
 check-versions:
@@ -117,6 +129,15 @@ test-unit:
 
 test-browser: app install-chromium install-axe
 	cargo test -p offboard --test browser -- --test-threads=2
+
+# Schema fuzzing: the tests check the cases we thought of; schemathesis generates thousands from
+# openapi.json (hostile strings, wrong types, every status path, call sequences) against the
+# release server on a throwaway demo database, and fails on a 5xx or any response the spec does
+# not describe. FUZZ_EXAMPLES caps the fuzzing phase's cases per operation (the other phases add
+# their own); FUZZ_DB=postgres runs the server on a throwaway PostgreSQL cluster, not SQLite.
+fuzz: server install-schemathesis $(if $(filter postgres,$(FUZZ_DB)),install-postgres)
+	FUZZ_DB=$(FUZZ_DB) $(if $(filter postgres,$(FUZZ_DB)),scripts/with-postgres.sh) \
+	  scripts/fuzz.sh $(FUZZ_VENV)/bin/schemathesis --max-examples $(FUZZ_EXAMPLES)
 
 lint: install-rust-target
 	cargo fmt --all -- --check

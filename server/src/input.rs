@@ -3,6 +3,9 @@
 //!
 //! Handlers parse bodies themselves instead of using axum's `Json`/`Query` extractors so that a
 //! bad body is an ordinary [`AppError`] the handler can record as an `invalid` audit attempt.
+//!
+//! Text with a NUL character (U+0000) is refused here, on every backend: PostgreSQL cannot store
+//! it (an insert or even a lookup fails), and no id, name or search of this API has one.
 
 use serde::de::DeserializeOwned;
 
@@ -39,10 +42,68 @@ pub fn json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
     de.end().map_err(|err| {
         AppError::BadRequest(format!("the request body is not valid JSON: {err}"))
     })?;
+    if has_escaped_nul(body) {
+        let at = serde_json::from_slice::<serde_json::Value>(body)
+            .ok()
+            .and_then(|v| nul_at(&v, String::new()))
+            .filter(|at| !at.is_empty())
+            .map(|at| format!("{at}: "))
+            .unwrap_or_default();
+        return Err(AppError::BadRequest(format!("bad request body: {at}{NUL}")));
+    }
     Ok(value)
 }
 
+const NUL: &str = "text must not contain the NUL character (U+0000)";
+
+/// Whether a valid JSON text has a string with `\u0000` in it. Outside strings valid JSON has
+/// no backslash, and inside one each backslash starts an escape, so skipping escapes is exact.
+fn has_escaped_nul(json: &[u8]) -> bool {
+    let mut i = 0;
+    while i < json.len() {
+        if json[i] == b'\\' {
+            if json[i + 1..].starts_with(b"u0000") {
+                return true;
+            }
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    false
+}
+
+/// The path (`a.b[2]`) of the first key or string of `value` with a NUL in it.
+fn nul_at(value: &serde_json::Value, at: String) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::String(text) => text.contains('\0').then_some(at),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(n, item)| nul_at(item, format!("{at}[{n}]"))),
+        Value::Object(fields) => fields.iter().find_map(|(key, item)| {
+            let here = if at.is_empty() {
+                key.clone()
+            } else {
+                format!("{at}.{key}")
+            };
+            if key.contains('\0') {
+                Some(here)
+            } else {
+                nul_at(item, here)
+            }
+        }),
+        _ => None,
+    }
+}
+
 fn urlencoded<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T, AppError> {
+    for (name, value) in form_urlencoded::parse(bytes) {
+        if name.contains('\0') || value.contains('\0') {
+            return Err(AppError::BadRequest(format!("bad {what}: {name}: {NUL}")));
+        }
+    }
     let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(bytes));
     serde_path_to_error::deserialize(de)
         .map_err(|err| AppError::BadRequest(format!("bad {what}: {}", located(err))))
@@ -94,6 +155,22 @@ mod tests {
         assert!(message(json::<Patch>(b"enabled=false").unwrap_err()).contains("not valid JSON"));
         assert!(message(json::<Patch>(b"").unwrap_err()).contains("empty"));
         assert!(message(json::<Patch>(b"{} x").unwrap_err()).contains("not valid JSON"));
+    }
+
+    #[test]
+    fn nul_characters_are_refused_naming_the_field() {
+        #[derive(Debug, Deserialize)]
+        #[allow(dead_code)]
+        struct Names {
+            names: Vec<String>,
+        }
+        let err = message(json::<Names>(br#"{"names": ["a", "b\u0000c"]}"#).unwrap_err());
+        assert!(err.contains("names[1]") && err.contains("NUL"), "{err}");
+        // An escaped backslash followed by `u0000` is text, not a NUL.
+        assert!(json::<Names>(br#"{"names": ["a\\u0000"]}"#).is_ok());
+        let err = message(query::<Page>(Some("max=%00")).unwrap_err());
+        assert!(err.contains("max") && err.contains("NUL"), "{err}");
+        assert!(form::<Page>(None, b"max%00=1").is_err());
     }
 
     #[test]

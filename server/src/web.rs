@@ -14,7 +14,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, Method, header};
-use axum::middleware::{from_fn, from_fn_with_state};
+use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use sha2::{Digest, Sha256};
@@ -66,6 +66,7 @@ pub fn build(mut state: AppState, config: &ServerConfig) -> Result<Router, Start
         ));
     }
     let mut router = router
+        .layer(from_fn(refuse_nul_in_path))
         .layer(from_fn(error::api_responses))
         .with_state(state);
     if !config.cors_origins.is_empty() {
@@ -96,6 +97,20 @@ fn cors(origins: &[String]) -> Result<CorsLayer, StartError> {
         ])
         .expose_headers([header::RETRY_AFTER])
         .max_age(Duration::from_secs(600)))
+}
+
+/// An API path with `%00` in it is refused before any handler runs: it would put a NUL into
+/// an id, which no id has and PostgreSQL cannot even look up (query strings and bodies are
+/// checked where they are parsed, in [`crate::input`]).
+async fn refuse_nul_in_path(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if is_api_path(path) && path.contains("%00") {
+        return AppError::BadRequest(
+            "the path must not contain the NUL character (%00): no id has one".into(),
+        )
+        .into_response();
+    }
+    next.run(request).await
 }
 
 /// Requests no route matched: the app for page GETs, else a JSON 404.

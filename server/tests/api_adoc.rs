@@ -262,6 +262,35 @@ async fn update_rejects_bad_bodies_naming_the_field() {
     );
 }
 
+/// "1 to 200 characters" counts characters, as openapi.json's maxLength does, not UTF-8 bytes:
+/// a 200-character name in a script of three-byte characters is fine, 201 characters are not.
+#[tokio::test]
+async fn name_length_counts_characters_not_bytes() {
+    let server = Server::demo().await;
+    let longest = "\u{540d}".repeat(200);
+    let reply = server
+        .adoc(
+            "PUT",
+            "/admin/api/users/user-123",
+            ADMIN,
+            Some(&json!({ "firstName": longest }).to_string()),
+        )
+        .await;
+    reply.expect(200);
+    assert_eq!(reply.body["firstName"], longest.as_str());
+    let too_long = "\u{540d}".repeat(201);
+    let reply = server
+        .adoc(
+            "PUT",
+            "/admin/api/users/user-123",
+            ADMIN,
+            Some(&json!({ "lastName": too_long }).to_string()),
+        )
+        .await;
+    reply.expect(400);
+    assert!(reply.message().contains("lastName"), "{}", reply.message());
+}
+
 #[tokio::test]
 async fn update_of_unknown_user_is_404() {
     let server = Server::demo().await;

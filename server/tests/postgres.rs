@@ -166,6 +166,35 @@ async fn the_runbook_and_the_audit_chain_on_postgres() {
     assert!(verdict.is_intact(), "{verdict:?}");
     assert_eq!(verdict.events, 36);
 
+    // PostgreSQL cannot store or even compare text with a NUL character: such input is the
+    // caller's 400, not a failed query's 500 (found by `make fuzz` run against PostgreSQL).
+    for reply in [
+        server.get("/admin/api/users/user-123%00", OWNER).await,
+        server
+            .get("/admin/api/users/count?searchString=%00", OWNER)
+            .await,
+        server
+            .adoc(
+                "PUT",
+                "/admin/api/users/user-456/assign-groups",
+                OWNER,
+                Some(r#"{"groupIds": ["\u0000"]}"#),
+            )
+            .await,
+        server
+            .td(
+                "POST",
+                "/v3/user/apikey/remove/replacement@company.com",
+                TD_OWNER,
+                Some("apikey=%00"),
+            )
+            .await,
+    ] {
+        reply.expect(400);
+    }
+    let verdict = offboard_server::verify_audit(&url).await.expect("verify");
+    assert!(verdict.is_intact(), "{verdict:?}");
+
     drop(server);
     // Let the pool's connections close before dropping the database.
     admin

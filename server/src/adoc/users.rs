@@ -150,9 +150,10 @@ impl UserPatch {
             ("firstName", &patch.first_name),
             ("lastName", &patch.last_name),
         ] {
+            // Characters, as the message (and openapi.json's maxLength) say, not UTF-8 bytes.
             if value
                 .as_deref()
-                .is_some_and(|v| v.trim().is_empty() || v.len() > 200)
+                .is_some_and(|v| v.trim().is_empty() || v.chars().count() > 200)
             {
                 return Err(AppError::BadRequest(format!(
                     "{field} must be 1 to 200 characters"
