@@ -67,6 +67,7 @@ async fn every_adoc_screen_passes_axe_and_the_csp() {
     checks
         .screen(&browser, "wizard-step-2-replacement-choices")
         .await;
+    browser.screenshot("wizard-step-2-suggestions").await;
     browser
         .press("Choose Riley Replacement (replacement@company.com, restricted)")
         .await;
@@ -221,6 +222,39 @@ async fn the_emergency_lockout_works_by_keyboard_at_200_percent_zoom_and_on_a_ph
     }
 }
 
+/// Connecting, searching the directory and opening a person, by keyboard alone: typing, Tab
+/// and Enter, the focus visible at every stop.
+#[tokio::test]
+async fn connecting_and_finding_a_person_work_by_keyboard_alone() {
+    let server = TestServer::start(Setup::default()).await;
+    let browser = Browser::open(&server).await;
+    browser.visit("/connect").await;
+    browser.see("Connect to a platform").await;
+    tab_to_with_visible_focus(&browser, "Access key").await;
+    type_keys(&browser, "demo-owner-ak").await;
+    tab_to_with_visible_focus(&browser, "Secret key").await;
+    type_keys(&browser, "demo-owner-sk\u{E007}").await;
+    browser.wait_for_heading_focus("Directory").await;
+    tab_to_with_visible_focus(&browser, "Search users").await;
+    type_keys(&browser, "first.last").await;
+    tab_to_with_visible_focus(&browser, "First Last").await;
+    type_keys(&browser, "\u{E007}").await;
+    browser.see("API keys (2)").await;
+    browser.wait_for_heading_focus("First Last").await;
+    tab_to_with_visible_focus(&browser, "Guided offboarding").await;
+    browser.screenshot("keyboard-user-page-focus").await;
+    type_keys(&browser, "\u{E007}").await;
+    browser
+        .wait_for_heading_focus("Guided offboarding: First Last")
+        .await;
+}
+
+/// Types into whatever has the focus, as a keyboard does.
+async fn type_keys(browser: &Browser, keys: &str) {
+    let focused = browser.client.active_element().await.unwrap();
+    focused.send_keys(keys).await.unwrap();
+}
+
 /// The page is no wider than its viewport: nothing has to be scrolled to sideways.
 async fn assert_no_sideways_scroll(browser: &Browser, name: &str) {
     let widths = browser
@@ -253,7 +287,8 @@ async fn tab_to_with_visible_focus(browser: &Browser, name: &str) {
             .client
             .execute(
                 "const a = document.activeElement; const s = getComputedStyle(a); \
-                 return [a.tagName, (a.getAttribute('aria-label') || a.textContent).trim(), \
+                 const label = a.labels && a.labels.length ? a.labels[0].textContent : a.textContent; \
+                 return [a.tagName, (a.getAttribute('aria-label') || label).trim(), \
                    a.matches(':focus-visible') && \
                    ((s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) \
                     || s.boxShadow !== 'none')];",
