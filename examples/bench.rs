@@ -5,7 +5,8 @@
 //! 3. the ADOC runbook's Emergency Offboarding of `user-heavy` by a plain HTTP client (*b*);
 //! 4. the app's emergency lockout of the same user (*a*), and a/b against 0.25;
 //! 5. and 6. sections 3 and 4 again with 20 ms of latency per call, as against a remote SaaS
-//!    API, which is what the app's concurrency is for (on loopback both sides are CPU-bound).
+//!    API, which is what the app's concurrency is for (on loopback both sides are CPU-bound);
+//! 7. twenty lockouts against a server failing a fifth of its calls: x/20, median and max.
 //!
 //! Every section starts the reference server in-process on a fresh SQLite database with the demo
 //! data (the browser-test harness, reused), so runs are comparable. The report goes to stdout,
@@ -16,6 +17,8 @@
 #[allow(dead_code)] // the bench uses only part of the browser-test harness
 mod support;
 
+#[path = "bench/chaos.rs"]
+mod chaos;
 #[path = "bench/directory.rs"]
 mod directory;
 #[path = "bench/emergency.rs"]
@@ -68,6 +71,7 @@ async fn main() -> ExitCode {
         }
         section("emergency lockout", lockout.map(|_| ()));
     }
+    section("lockout under faults", chaos::run().await);
 
     println!("bench took {}", report::secs(started.elapsed()));
     if let Some(reason) = unavailable {

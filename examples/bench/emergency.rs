@@ -151,21 +151,21 @@ pub async fn run(condition: Condition, baseline_ms: Option<f64>) -> Result<Outco
     Ok(Outcome::Measured)
 }
 
-enum Driven {
+pub enum Driven {
     NotAvailable(String),
     Done(Lockout),
 }
 
-struct Lockout {
-    verdict: String,
-    wall_ms: f64,
+pub struct Lockout {
+    pub verdict: String,
+    pub wall_ms: f64,
     page_ms: Option<f64>,
     app_ms: Option<f64>,
     /// How the page spent the time on the network, in words.
     requests: Option<String>,
 }
 
-async fn drive(browser: &Browser) -> Result<Driven, String> {
+pub async fn drive(browser: &Browser) -> Result<Driven, String> {
     browser
         .visit(&format!("/emergency?user={TARGET_USER}"))
         .await;
