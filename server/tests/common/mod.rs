@@ -24,6 +24,22 @@ pub const TD_OWNER: &str = "1/demo-owner-master";
 pub const TD_ADMIN: &str = "1/demo-admin-master";
 pub const TD_ADMIN_WRITE: &str = "1/demo-admin-write";
 
+/// Every secret in the demo data. No answer of the server may contain one, whatever was asked:
+/// [`Server::send`] checks each reply of every server test against this list.
+pub const DEMO_SECRETS: &[&str] = &[
+    "demo-owner-sk",
+    "demo-admin-sk",
+    "demo-admin2-sk",
+    "demo-admin2-wo-sk",
+    "demo-user123-sk-abc",
+    "demo-user123-sk-def",
+    "demo-user456-sk-1",
+    "demo-user456-sk-2",
+    TD_OWNER,
+    TD_ADMIN,
+    TD_ADMIN_WRITE,
+];
+
 /// A server on its own temporary SQLite database.
 pub struct Server {
     pub router: Router,
@@ -54,6 +70,7 @@ impl Server {
     }
 
     pub async fn send(&self, request: Request<Body>) -> Reply {
+        let line = format!("{} {}", request.method(), request.uri());
         let response = self
             .router
             .clone()
@@ -66,6 +83,18 @@ impl Server {
             .await
             .expect("body");
         let text = String::from_utf8_lossy(&bytes).into_owned();
+        let headers_text = format!("{headers:?}");
+        // Also URL-encoded, as a secret would be in an echoed query (`1%2Fdemo-owner-master`).
+        let leaked = DEMO_SECRETS.iter().find(|secret| {
+            let encoded = secret.replace('/', "%2F");
+            [&text, &headers_text]
+                .iter()
+                .any(|answer| answer.contains(**secret) || answer.contains(&encoded))
+        });
+        assert!(
+            leaked.is_none(),
+            "{line} answered {status} with the secret {leaked:?} in it: {text}"
+        );
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
         Reply {
             status,
