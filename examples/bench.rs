@@ -6,7 +6,8 @@
 //! 4. the app's emergency lockout of the same user (*a*), and a/b against 0.25;
 //! 5. and 6. sections 3 and 4 again with 20 ms of latency per call, as against a remote SaaS
 //!    API, which is what the app's concurrency is for (on loopback both sides are CPU-bound);
-//! 7. twenty lockouts against a server failing a fifth of its calls: x/20, median and max.
+//! 7. twenty each of a lockout, a wizard revoke step and a TD removal against a server failing
+//!    a fifth of its calls: x/20, median and max.
 //!
 //! Every section starts the reference server in-process on a fresh SQLite database with the demo
 //! data (the browser-test harness, reused), so runs are comparable. The report goes to stdout,
