@@ -94,10 +94,12 @@ check-versions:
 
 # --- builds ------------------------------------------------------------------------------------
 
-# Trunk runs cargo with --offline; fetch first so a changed dependency is present.
-app: install-rust-target install-trunk install-wasm-bindgen install-wasm-opt check-versions
+# Trunk runs cargo with --offline; fetch first so a changed dependency is present. The server
+# sends the .br / .gz written beside each file to browsers that accept them.
+app: install-rust-target install-trunk install-wasm-bindgen install-wasm-opt install-brotli check-versions
 	@cargo fetch --target wasm32-unknown-unknown --quiet
 	trunk build --release
+	@for f in dist/*.wasm dist/*.js dist/*.css; do brotli -f -k -q 11 "$$f"; gzip -f -k -9 "$$f"; done
 
 server:
 	cargo build --release -p offboard-server

@@ -76,6 +76,56 @@ async fn static_app_pages_carry_the_csp_with_the_inline_script_hash() {
     );
 }
 
+/// The build's hashed files go out precompressed to browsers that take brotli or gzip, and are
+/// cached for a year; the page that names them is revalidated on every load.
+#[tokio::test]
+async fn hashed_files_are_sent_precompressed_and_cached_and_the_page_is_revalidated() {
+    let site = site();
+    let wasm = "app-0123456789abcdef_bg.wasm";
+    std::fs::write(site.path().join(wasm), b"raw wasm bytes").unwrap();
+    std::fs::write(site.path().join(format!("{wasm}.br")), b"brotli bytes").unwrap();
+    std::fs::write(site.path().join(format!("{wasm}.gz")), b"gzip bytes").unwrap();
+    let dir = site.path().to_owned();
+    let server = Server::with(|c| c.static_dir = Some(dir)).await;
+    let with_encoding = |encoding: &str| {
+        Request::builder()
+            .uri(format!("/{wasm}"))
+            .header("accept-encoding", encoding)
+            .body(Body::empty())
+            .unwrap()
+    };
+    for (accepted, encoding, body) in [
+        ("gzip, deflate, br, zstd", Some("br"), "brotli bytes"),
+        ("gzip", Some("gzip"), "gzip bytes"),
+        ("identity", None, "raw wasm bytes"),
+    ] {
+        let reply = server.send(with_encoding(accepted)).await;
+        reply.expect(200);
+        assert_eq!(reply.header("content-encoding"), encoding, "{accepted}");
+        assert_eq!(reply.text, body, "{accepted}");
+        assert_eq!(reply.header("content-type"), Some("application/wasm"));
+        assert_eq!(
+            reply.header("cache-control"),
+            Some("public, max-age=31536000, immutable")
+        );
+        assert!(
+            reply
+                .header("vary")
+                .is_some_and(|v| v.contains("accept-encoding"))
+        );
+    }
+    // A file without a build hash may change under the same name: not cached for a year.
+    let js = server.send(get("/app.js")).await;
+    assert_ne!(
+        js.header("cache-control"),
+        Some("public, max-age=31536000, immutable")
+    );
+    for path in ["/", "/index.html", "/users/user-123"] {
+        let page = server.send(get(path)).await;
+        assert_eq!(page.header("cache-control"), Some("no-cache"), "{path}");
+    }
+}
+
 #[tokio::test]
 async fn app_paths_that_only_look_like_api_namespaces_get_the_app_and_api_paths_json() {
     let site = site();

@@ -92,3 +92,59 @@ async fn signing_out_lands_on_connect_without_a_way_back() {
         .await;
     assert!(!browser.body_text().await.contains("Connected as"));
 }
+
+/// The app's wasm and JS reach the browser brotli-compressed (what Chromium took off the wire
+/// is less than half of what it ran), with a year's caching; the page itself is revalidated.
+#[tokio::test]
+async fn the_app_arrives_brotli_compressed_and_cached_for_a_year() {
+    let server = TestServer::start(Setup::default()).await;
+    let browser = Browser::open(&server).await;
+    browser.visit("/connect").await;
+    browser.see("Connect to a platform").await;
+    let sizes = browser
+        .client
+        .execute(
+            "return performance.getEntriesByType('resource')\
+               .filter(e => /\\.(wasm|js)$/.test(new URL(e.name).pathname))\
+               .map(e => [new URL(e.name).pathname, e.encodedBodySize, e.decodedBodySize]);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let sizes = sizes.as_array().expect("resource entries");
+    assert!(sizes.len() >= 2, "the wasm and the JS: {sizes:?}");
+    for entry in sizes {
+        let (path, wire, ran) = (
+            &entry[0],
+            entry[1].as_f64().unwrap(),
+            entry[2].as_f64().unwrap(),
+        );
+        assert!(
+            wire > 0.0 && wire * 2.0 < ran,
+            "{path}: {wire} bytes on the wire for {ran}"
+        );
+        let reply = reqwest::Client::new()
+            .get(format!("{}{}", server.base, path.as_str().unwrap()))
+            .header("accept-encoding", "br")
+            .send()
+            .await
+            .unwrap();
+        let header = |name: &str| {
+            reply
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        assert_eq!(header("content-encoding").as_deref(), Some("br"), "{path}");
+        assert_eq!(
+            header("cache-control").as_deref(),
+            Some("public, max-age=31536000, immutable"),
+            "{path}"
+        );
+    }
+    let page = reqwest::get(format!("{}/connect", server.base))
+        .await
+        .unwrap();
+    assert_eq!(page.headers()["cache-control"], "no-cache");
+}
