@@ -7,7 +7,9 @@
 //! 5. and 6. sections 3 and 4 again with 20 ms of latency per call, as against a remote SaaS
 //!    API, which is what the app's concurrency is for (on loopback both sides are CPU-bound);
 //! 7. twenty each of a lockout, a wizard revoke step and a TD removal against a server failing
-//!    a fifth of its calls: x/20, median and max.
+//!    a fifth of its calls: x/20, median and max;
+//! 8. a cold load of the emergency screen on an emulated slow phone: bytes on the wire and the
+//!    wait until "Lock out now" can be pressed, against 3 s.
 //!
 //! Every section starts the reference server in-process on a fresh SQLite database with the demo
 //! data (the browser-test harness, reused), so runs are comparable. The report goes to stdout,
@@ -20,6 +22,8 @@ mod support;
 
 #[path = "bench/chaos.rs"]
 mod chaos;
+#[path = "bench/cold_load.rs"]
+mod cold_load;
 #[path = "bench/directory.rs"]
 mod directory;
 #[path = "bench/emergency.rs"]
@@ -59,10 +63,24 @@ async fn main() -> ExitCode {
         println!();
     };
 
-    section("shipped size", size::run(&dist));
-    section("directory keystroke", directory::run().await);
+    // `BENCH_ONLY=7,8` measures just those sections (1 to 8; 3 to 6 go together).
+    let only: Option<Vec<u32>> = std::env::var("BENCH_ONLY").ok().map(|list| {
+        list.split(',')
+            .filter_map(|n| n.trim().parse().ok())
+            .collect()
+    });
+    let wanted = |n: u32| only.as_ref().is_none_or(|only| only.contains(&n));
+    if wanted(1) {
+        section("shipped size", size::run(&dist));
+    }
+    if wanted(2) {
+        section("directory keystroke", directory::run().await);
+    }
     let mut unavailable = None;
     for condition in [runbook::LOOPBACK, runbook::REMOTE] {
+        if !(3..=6).any(wanted) {
+            break;
+        }
         let baseline = runbook::run(condition).await;
         let b = baseline.as_ref().ok().copied();
         section("runbook baseline", baseline.map(|_| ()));
@@ -72,7 +90,12 @@ async fn main() -> ExitCode {
         }
         section("emergency lockout", lockout.map(|_| ()));
     }
-    section("lockout under faults", chaos::run().await);
+    if wanted(7) {
+        section("runs under faults", chaos::run().await);
+    }
+    if wanted(8) {
+        section("cold load on a phone", cold_load::run().await);
+    }
 
     println!("bench took {}", report::secs(started.elapsed()));
     if let Some(reason) = unavailable {
