@@ -159,19 +159,9 @@ async fn wizard_revoke(browser: &Browser, server: &TestServer) -> Result<Outcome
     )
     .await?;
     let left = keys["meta"]["total"].as_u64().ok_or("no meta.total")?;
-    let events = patient_get(
-        server,
-        &format!("/audit/api/v1/events?target={TARGET_USER}&limit=1000"),
-    )
-    .await?;
-    let mut deleted: Vec<&str> = events["events"]
-        .as_array()
-        .ok_or("no events")?
-        .iter()
-        .filter(|e| e["action"] == "api_key.delete")
-        .filter_map(|e| e["subject"].as_str())
-        .collect();
-    let sent = deleted.len();
+    let deletions = server.owner().key_deletions(TARGET_USER).await;
+    let sent = deletions.len();
+    let mut deleted: Vec<&str> = deletions.iter().map(|(key, _)| key.as_str()).collect();
     deleted.sort();
     deleted.dedup();
     Ok(Outcome {

@@ -183,11 +183,18 @@ impl AdocClient {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
-    /// The `api_key.delete` audit events about `target`: (key, outcome), oldest first.
+    /// The `api_key.delete` audit events about `target`: (key, outcome), oldest first. Asked
+    /// again while a server under `--chaos` answers with a fault instead.
     pub async fn key_deletions(&self, target: &str) -> Vec<(String, String)> {
-        let (_, body) = self
-            .get(&format!("/audit/api/v1/events?target={target}&limit=1000"))
-            .await;
+        let path = format!("/audit/api/v1/events?target={target}&limit=1000");
+        let mut body = Value::Null;
+        for _ in 0..50 {
+            let (status, answer) = self.get(&path).await;
+            body = answer;
+            if status == 200 {
+                break;
+            }
+        }
         body["events"]
             .as_array()
             .map(|events| {
@@ -302,6 +309,9 @@ pub struct Browser {
     base: String,
     /// chromedriver's address, for the Chrome DevTools commands WebDriver has no verb for.
     webdriver: String,
+    /// How long a person-like wait lasts here before the test fails ([`PATIENCE`] unless a
+    /// test expects slow screens, such as runs against a faulty server).
+    pub patience: Duration,
     _driver: Child,
     pub downloads: TempDir,
     profile: TempDir,
@@ -373,6 +383,7 @@ impl Browser {
                         client,
                         base: base.to_string(),
                         webdriver,
+                        patience: PATIENCE,
                         _driver: driver,
                         downloads,
                         profile,
@@ -431,7 +442,7 @@ impl Browser {
         match self
             .client
             .wait()
-            .at_most(PATIENCE)
+            .at_most(self.patience)
             .for_element(Locator::XPath(xpath))
             .await
         {
@@ -512,7 +523,7 @@ impl Browser {
     /// Waits for the first match of `xpath` inside `scope` (relative, e.g. `.//summary`): parts of
     /// a screen appear as the steps before them finish.
     pub async fn find_within(&self, scope: &Element, xpath: &str) -> Element {
-        let deadline = std::time::Instant::now() + PATIENCE;
+        let deadline = std::time::Instant::now() + self.patience;
         loop {
             match scope.find(Locator::XPath(xpath)).await {
                 Ok(found) => return found,
@@ -575,7 +586,7 @@ impl Browser {
 
     /// Waits until keyboard focus is on the page's `h1` and returns its text.
     pub async fn wait_for_heading_focus(&self, text: &str) {
-        let deadline = std::time::Instant::now() + PATIENCE;
+        let deadline = std::time::Instant::now() + self.patience;
         loop {
             let (tag, focused) = self.focused().await;
             if tag == "h1" && focused.contains(text) {
