@@ -58,7 +58,9 @@ impl Kind {
             ..Setup::default()
         })
         .await;
-        let browser = Browser::open(&server).await;
+        let mut browser = Browser::open(&server).await;
+        // The wizard's earlier steps are slow under faults too.
+        browser.patience = RUN_PATIENCE;
         let outcome = match self {
             Kind::Lockout => lockout(&browser, &server).await,
             Kind::WizardRevoke => wizard_revoke(&browser, &server).await,
