@@ -25,7 +25,7 @@ pub fn dist_dir() -> PathBuf {
 }
 
 /// Server options a test may change.
-#[derive(Default, Clone)]
+#[derive(Default)]
 pub struct Setup {
     pub demo_users: Option<usize>,
     pub chaos: Option<&'static str>,
