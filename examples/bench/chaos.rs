@@ -138,14 +138,7 @@ async fn lockout(browser: &Browser, server: &TestServer) -> Result<Outcome, Stri
 }
 
 async fn wizard_revoke(browser: &Browser, server: &TestServer) -> Result<Outcome, String> {
-    browser.visit("/users/user-heavy/offboard").await;
-    browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
-    browser.press("Start offboarding").await;
-    browser.press("Record current access").await;
-    browser.see("Access documented").await;
-    browser.fill("Reason", "End of contract").await;
-    browser.press("Use these details").await;
-    browser.press("Disable the account").await;
+    browser.wizard_to_the_revoke_step(TARGET_USER).await;
     let revoke = browser.button("Revoke all API keys").await;
     let clicked = Instant::now();
     revoke.click().await.map_err(|e| e.to_string())?;
@@ -189,7 +182,10 @@ async fn td_removal(browser: &Browser, server: &TestServer) -> Result<Outcome, S
     let said = wait_for_text(browser, &["Locked out in", "Not locked out"]).await?;
     let wall_ms = clicked.elapsed().as_secs_f64() * 1000.0;
     let verdict = browser.body_text().await;
-    let status = patient_status(server, "/admin/api/users/user-123").await?;
+    let (status, _) = server
+        .owner()
+        .get_through_faults("/admin/api/users/user-123")
+        .await;
     Ok(Outcome {
         wall_ms,
         app_passed: said == "Locked out in" && verdict.contains("passed"),
@@ -234,24 +230,10 @@ async fn patient_end_state(server: &TestServer) -> Result<EndState, String> {
     ))
 }
 
-/// A 200 answer's body as the demo owner, asked again while chaos fails it.
+/// A 200 answer's body as the demo owner, read through the faults.
 async fn patient_get(server: &TestServer, path: &str) -> Result<Value, String> {
-    for _ in 0..STATE_READS {
-        let (status, body) = server.owner().get(path).await;
-        if status == 200 {
-            return Ok(body);
-        }
+    match server.owner().get_through_faults(path).await {
+        (200, body) => Ok(body),
+        (status, _) => Err(format!("{path} answered {status} through the faults")),
     }
-    Err(format!("{path} never answered through the faults"))
-}
-
-/// The status of `path`, asked again while chaos answers it with a fault instead.
-async fn patient_status(server: &TestServer, path: &str) -> Result<u16, String> {
-    for _ in 0..STATE_READS {
-        let (status, _) = server.owner().get(path).await;
-        if ![429, 500, 503].contains(&status) {
-            return Ok(status);
-        }
-    }
-    Err(format!("{path} never answered through the faults"))
 }

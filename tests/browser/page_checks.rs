@@ -19,17 +19,20 @@ const AXE_RUN: &str = "return axe.run(document, {resultTypes: ['violations']}).t
     r.violations.map(v => `${v.id} (${v.impact}): ${v.help}\\n` + v.nodes.map(n => \
       `      ${n.target.join(' ')}: ${(n.failureSummary || '').replace(/\\s+/g, ' ')}`).join('\\n')));";
 
-/// axe-core's script, installed by `make install-axe`.
-fn axe_source() -> String {
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tools/axe/node_modules/axe-core/axe.min.js");
-    std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}: run `make install-axe`", path.display()))
+/// axe-core's script (650 kB), installed by `make install-axe`; read once for all the tests.
+fn axe_source() -> &'static str {
+    static SOURCE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SOURCE.get_or_init(|| {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tools/axe/node_modules/axe-core/axe.min.js");
+        std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e}: run `make install-axe`", path.display()))
+    })
 }
 
 /// The findings of one walk through the screens.
 pub struct Checks {
-    axe: String,
+    axe: &'static str,
     findings: Vec<String>,
     screens: usize,
 }

@@ -183,18 +183,25 @@ impl AdocClient {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
-    /// The `api_key.delete` audit events about `target`: (key, outcome), oldest first. Asked
-    /// again while a server under `--chaos` answers with a fault instead.
-    pub async fn key_deletions(&self, target: &str) -> Vec<(String, String)> {
-        let path = format!("/audit/api/v1/events?target={target}&limit=1000");
-        let mut body = Value::Null;
+    /// A `GET` asked again (up to 50 times) while a server under `--chaos` answers it with an
+    /// injected fault (429, 500, 503) instead; the first other answer.
+    pub async fn get_through_faults(&self, path: &str) -> (u16, Value) {
+        let mut answer = (0, Value::Null);
         for _ in 0..50 {
-            let (status, answer) = self.get(&path).await;
-            body = answer;
-            if status == 200 {
+            answer = self.get(path).await;
+            if ![429, 500, 503].contains(&answer.0) {
                 break;
             }
         }
+        answer
+    }
+
+    /// The `api_key.delete` audit events about `target`: (key, outcome), oldest first, read
+    /// through faults.
+    pub async fn key_deletions(&self, target: &str) -> Vec<(String, String)> {
+        let (_, body) = self
+            .get_through_faults(&format!("/audit/api/v1/events?target={target}&limit=1000"))
+            .await;
         body["events"]
             .as_array()
             .map(|events| {
@@ -615,6 +622,19 @@ impl Browser {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/screenshots");
         let _ = std::fs::create_dir_all(&dir);
         let _ = std::fs::write(dir.join(format!("{name}.png")), png);
+    }
+
+    /// Walks the ADOC wizard for `user` to its revoke step, the way a help-desk person does:
+    /// start, record the access, give a reason (nobody to hand over to), disable.
+    pub async fn wizard_to_the_revoke_step(&self, user: &str) {
+        self.visit(&format!("/users/{user}/offboard")).await;
+        self.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
+        self.press("Start offboarding").await;
+        self.press("Record current access").await;
+        self.see("Access documented").await;
+        self.fill("Reason", "End of contract").await;
+        self.press("Use these details").await;
+        self.press("Disable the account").await;
     }
 
     /// Connects through the Connect screen, the way a person does.
