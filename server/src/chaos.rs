@@ -4,11 +4,19 @@
 //! Faults are injected *before* the handler runs, so a faulted request changed nothing and a
 //! retry is always safe. The spec is comma-separated: `error-rate=0.2` (fraction of API requests
 //! that fail), `statuses=500|503|429` (picked uniformly; default all three), `retry-after-s=1`
-//! (sent with 429 and 503), `latency-ms=100` (added before each API request), `path=/x` (limit
-//! both faults and latency to paths starting with it), `seed=7` (repeatable randomness).
+//! (sent with 429 and 503), `latency-ms=100` (added before each API request), `max-in-flight=4`
+//! (a rate limit: while that many API requests are being handled, one more is answered 429 with
+//! `Retry-After` at once), `path=/x` (limit faults, latency and the rate limit to paths starting
+//! with it), `seed=7` (repeatable randomness).
 //! `/healthz` and `/openapi.json` are never faulted: they say whether the server is up.
+//!
+//! `max-in-flight` counts a request from the moment it passes the limit until its response (or
+//! its cancelled future) is dropped, the `latency-ms` sleep included, so `max-in-flight=2,
+//! latency-ms=100` admits two requests per 100 ms. A refused request is not counted, is not
+//! delayed, and never reaches the handler.
 
 use std::str::FromStr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -29,6 +37,8 @@ pub struct ChaosSpec {
     pub statuses: Vec<u16>,
     pub retry_after_s: u64,
     pub latency_ms: u64,
+    /// At most this many API requests are handled at once; more are refused with 429.
+    pub max_in_flight: Option<usize>,
     pub path: Option<String>,
     pub seed: Option<u64>,
 }
@@ -40,6 +50,7 @@ impl Default for ChaosSpec {
             statuses: vec![500, 503, 429],
             retry_after_s: 1,
             latency_ms: 0,
+            max_in_flight: None,
             path: None,
             seed: None,
         }
@@ -78,6 +89,10 @@ impl FromStr for ChaosSpec {
                 "latency-ms" => {
                     out.latency_ms = value.parse().map_err(|_| bad("expected milliseconds"))?
                 }
+                "max-in-flight" => match value.parse::<usize>() {
+                    Ok(n) if n >= 1 => out.max_in_flight = Some(n),
+                    _ => return Err(bad("expected a whole number of requests, at least 1")),
+                },
                 "path" => {
                     if !value.starts_with('/') {
                         return Err(bad("expected a path starting with /"));
@@ -96,6 +111,8 @@ impl FromStr for ChaosSpec {
 pub struct Chaos {
     spec: ChaosSpec,
     rng: Mutex<StdRng>,
+    /// API requests admitted by `max-in-flight` and not yet answered.
+    in_flight: AtomicUsize,
 }
 
 impl Chaos {
@@ -107,7 +124,22 @@ impl Chaos {
         Arc::new(Self {
             spec,
             rng: Mutex::new(rng),
+            in_flight: AtomicUsize::new(0),
         })
+    }
+
+    /// Admits one more request under `max-in-flight`, or `None` if that many are in flight.
+    /// Without a limit every request is admitted (and not counted).
+    fn admit(&self) -> Option<InFlight<'_>> {
+        let Some(max) = self.spec.max_in_flight else {
+            return Some(InFlight(None));
+        };
+        self.in_flight
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < max).then_some(n + 1)
+            })
+            .ok()
+            .map(|_| InFlight(Some(&self.in_flight)))
     }
 
     fn applies_to(&self, path: &str) -> bool {
@@ -139,11 +171,31 @@ impl Chaos {
     }
 }
 
-/// Middleware: delay and maybe fail an API request before it reaches its handler.
+/// One admitted request: counted in [`Chaos::in_flight`] until dropped, which happens when its
+/// response is ready and also when the request's future is dropped half-way (client gone).
+struct InFlight<'a>(Option<&'a AtomicUsize>);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        if let Some(count) = self.0 {
+            count.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
+}
+
+/// Middleware: refuse (`max-in-flight`), delay and maybe fail an API request before it reaches
+/// its handler.
 pub async fn inject(State(chaos): State<Arc<Chaos>>, request: Request, next: Next) -> Response {
     if !chaos.applies_to(request.uri().path()) {
         return next.run(request).await;
     }
+    let Some(_in_flight) = chaos.admit() else {
+        return AppError::TooManyInFlight {
+            limit: chaos.spec.max_in_flight.unwrap_or_default(),
+            retry_after_s: chaos.spec.retry_after_s,
+        }
+        .into_response();
+    };
     if chaos.spec.latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(chaos.spec.latency_ms)).await;
     }
@@ -174,6 +226,7 @@ mod tests {
                 statuses: vec![500, 503, 429],
                 retry_after_s: 1,
                 latency_ms: 100,
+                max_in_flight: None,
                 path: Some("/x".into()),
                 seed: Some(7),
             }
@@ -187,6 +240,42 @@ mod tests {
         assert!("bogus=1".parse::<ChaosSpec>().is_err());
         assert!("error-rate".parse::<ChaosSpec>().is_err());
         assert!("path=x".parse::<ChaosSpec>().is_err());
+        assert!("max-in-flight=0".parse::<ChaosSpec>().is_err());
+        assert!("max-in-flight=-1".parse::<ChaosSpec>().is_err());
+        assert!("max-in-flight=two".parse::<ChaosSpec>().is_err());
+    }
+
+    #[test]
+    fn parses_max_in_flight() {
+        let spec: ChaosSpec = "max-in-flight=4,latency-ms=100".parse().expect("valid");
+        assert_eq!(spec.max_in_flight, Some(4));
+        assert_eq!(spec.latency_ms, 100);
+        assert_eq!(spec.error_rate, 0.0);
+        assert_eq!("".parse::<ChaosSpec>().expect("empty").max_in_flight, None);
+    }
+
+    #[test]
+    fn max_in_flight_admits_that_many_and_frees_on_drop() {
+        let chaos = Chaos::new("max-in-flight=2".parse().expect("valid"));
+        let first = chaos.admit().expect("first");
+        let second = chaos.admit().expect("second");
+        assert!(chaos.admit().is_none(), "a third at once is refused");
+        assert_eq!(chaos.in_flight.load(Ordering::Acquire), 2);
+        drop(first);
+        let third = chaos.admit().expect("room again");
+        drop((second, third));
+        assert_eq!(chaos.in_flight.load(Ordering::Acquire), 0);
+
+        let unlimited = Chaos::new(ChaosSpec::default());
+        let many: Vec<_> = (0..100)
+            .map(|_| unlimited.admit().expect("no limit"))
+            .collect();
+        assert_eq!(
+            unlimited.in_flight.load(Ordering::Acquire),
+            0,
+            "not counted"
+        );
+        drop(many);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use crate::chaos::ChaosSpec;
+use crate::tls::TlsSetup;
 
 /// Everything [`crate::app`] needs to build the server.
 #[derive(Debug, Clone)]
@@ -21,10 +22,13 @@ pub struct ServerConfig {
     pub connect_src: Vec<String>,
     /// Fault injection for tests.
     pub chaos: Option<ChaosSpec>,
+    /// Serve HTTPS (HTTP/2 and HTTP/1.1 by ALPN) instead of plain HTTP; used by
+    /// [`crate::serve`] (callers of [`crate::serve_on`] pass it themselves).
+    pub tls: Option<TlsSetup>,
 }
 
 impl ServerConfig {
-    /// A server on `database_url` without demo data, static files, CORS or chaos.
+    /// A server on `database_url` without demo data, static files, CORS, chaos or TLS.
     pub fn new(database_url: impl Into<String>) -> Self {
         Self {
             database_url: database_url.into(),
@@ -34,6 +38,7 @@ impl ServerConfig {
             cors_origins: Vec::new(),
             connect_src: Vec::new(),
             chaos: None,
+            tls: None,
         }
     }
 }

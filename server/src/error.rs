@@ -39,6 +39,12 @@ pub enum AppError {
         status: StatusCode,
         retry_after_s: u64,
     },
+    /// `--chaos max-in-flight=N`: N API requests were already being handled.
+    #[error(
+        "too many requests at once (--chaos max-in-flight={limit}): this one was refused before \
+         it ran, so nothing was changed; retry after {retry_after_s} s"
+    )]
+    TooManyInFlight { limit: usize, retry_after_s: u64 },
     /// The writer task is gone (shutting down).
     #[error("the server is shutting down")]
     Unavailable,
@@ -56,6 +62,7 @@ impl AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Injected { status, .. } => *status,
+            AppError::TooManyInFlight { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -117,7 +124,12 @@ impl IntoResponse for AppError {
             }),
         )
             .into_response();
-        if let AppError::Injected { retry_after_s, .. } = self
+        let retry_after_s = match self {
+            AppError::Injected { retry_after_s, .. }
+            | AppError::TooManyInFlight { retry_after_s, .. } => Some(retry_after_s),
+            _ => None,
+        };
+        if let Some(retry_after_s) = retry_after_s
             && matches!(
                 status,
                 StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE

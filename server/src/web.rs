@@ -1,5 +1,7 @@
 //! The HTTP surface around the API: assembling the router with its middleware, serving the built
-//! browser app (`--static`) with its Content-Security-Policy, and CORS (`--cors-origin`).
+//! browser app (`--static`) with its Content-Security-Policy, and CORS (`--cors-origin`, which also
+//! grants those origins `Timing-Allow-Origin` so their pages can read the API calls' Resource
+//! Timing, e.g. `nextHopProtocol`, to see whether HTTP/2 was used).
 //!
 //! The app is served on the same origin as the API, so it needs no CORS; its page gets a strict
 //! CSP whose `script-src` lists the SHA-256 of each inline `<script>` of `index.html` (Trunk emits
@@ -53,7 +55,7 @@ pub fn is_api_path(path: &str) -> bool {
 }
 
 /// The whole router: API routes, the static app as fallback, and the middleware stack
-/// (outermost first: trace, CORS, error shapes + no-store, chaos).
+/// (outermost first: trace, Timing-Allow-Origin, CORS, error shapes + no-store, chaos).
 pub fn build(mut state: AppState, config: &ServerConfig) -> Result<Router, StartError> {
     if let Some(dir) = &config.static_dir {
         state.site = Some(Arc::new(StaticSite::load(dir, &config.connect_src)?));
@@ -70,7 +72,13 @@ pub fn build(mut state: AppState, config: &ServerConfig) -> Result<Router, Start
         .layer(from_fn(error::api_responses))
         .with_state(state);
     if !config.cors_origins.is_empty() {
-        router = router.layer(cors(&config.cors_origins)?);
+        let origins = cors_origins(&config.cors_origins)?;
+        router = router
+            .layer(cors(origins.clone()))
+            .layer(from_fn_with_state(
+                Arc::<[HeaderValue]>::from(origins),
+                timing_allow_origin,
+            ));
     }
     // Spans carry the path only: query strings may hold TD form fields, including a whole key.
     Ok(router.layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
@@ -78,15 +86,19 @@ pub fn build(mut state: AppState, config: &ServerConfig) -> Result<Router, Start
     })))
 }
 
-fn cors(origins: &[String]) -> Result<CorsLayer, StartError> {
-    let origins = origins
+/// The `--cors-origin` values as the `Origin` header spells them (no trailing slash).
+fn cors_origins(origins: &[String]) -> Result<Vec<HeaderValue>, StartError> {
+    origins
         .iter()
         .map(|origin| {
             HeaderValue::from_str(origin.trim_end_matches('/'))
                 .map_err(|_| StartError::Config(format!("bad --cors-origin {origin:?}")))
         })
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(CorsLayer::new()
+        .collect()
+}
+
+fn cors(origins: Vec<HeaderValue>) -> CorsLayer {
+    CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
         .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
         .allow_headers([
@@ -96,7 +108,31 @@ fn cors(origins: &[String]) -> Result<CorsLayer, StartError> {
             header::CONTENT_TYPE,
         ])
         .expose_headers([header::RETRY_AFTER])
-        .max_age(Duration::from_secs(600)))
+        .max_age(Duration::from_secs(600))
+}
+
+/// API responses to a request from one of the `--cors-origin` origins carry
+/// `Timing-Allow-Origin: <that origin>`: without it a cross-origin page's Resource Timing entry
+/// hides the timings and `nextHopProtocol` (whether HTTP/2 was used). Like
+/// `Access-Control-Allow-Origin` it names the caller's origin only (CORS already adds
+/// `Vary: Origin`).
+async fn timing_allow_origin(
+    State(origins): State<Arc<[HeaderValue]>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let origin = request
+        .headers()
+        .get(header::ORIGIN)
+        .filter(|origin| is_api_path(request.uri().path()) && origins.contains(origin))
+        .cloned();
+    let mut response = next.run(request).await;
+    if let Some(origin) = origin {
+        response
+            .headers_mut()
+            .insert(HeaderName::from_static("timing-allow-origin"), origin);
+    }
+    response
 }
 
 /// An API path with `%00` in it is refused before any handler runs: it would put a NUL into

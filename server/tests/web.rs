@@ -232,6 +232,20 @@ async fn cors_allows_listed_origins_only() {
             .to_ascii_lowercase()
             .contains("retry-after")
     );
+    // The listed origin may read the call's Resource Timing (nextHopProtocol); nobody else.
+    assert_eq!(
+        actual.header("timing-allow-origin"),
+        Some("http://localhost:3000")
+    );
+    let mut request = adoc_request("GET", "/admin/api/users/current", OWNER, None);
+    request
+        .headers_mut()
+        .insert("Origin", "http://evil.example".parse().expect("origin"));
+    let foreign = server.send(request).await;
+    assert!(foreign.header("timing-allow-origin").is_none());
+    assert!(foreign.header("access-control-allow-origin").is_none());
+    let same_origin = server.get("/admin/api/users/current", OWNER).await;
+    assert!(same_origin.header("timing-allow-origin").is_none());
 
     // Without --cors-origin, nobody cross-origin.
     let plain = Server::demo().await;
@@ -292,6 +306,98 @@ async fn chaos_statuses_and_td_shape() {
         .get("/admin/api/users/current", OWNER)
         .await
         .expect(200);
+}
+
+#[tokio::test]
+async fn chaos_max_in_flight_refuses_the_excess_with_429_and_retry_after() {
+    let server = Server::with(|c| {
+        c.chaos = Some(
+            "max-in-flight=2,latency-ms=100,retry-after-s=2"
+                .parse()
+                .expect("spec"),
+        );
+    })
+    .await;
+    // Ten at once: two are admitted (each held 100 ms by the latency), the rest refused at once.
+    let mut calls = tokio::task::JoinSet::new();
+    for _ in 0..10 {
+        let router = server.router.clone();
+        calls.spawn(async move {
+            let response = tower::ServiceExt::oneshot(
+                router,
+                adoc_request("GET", "/admin/api/users/current", OWNER, None),
+            )
+            .await
+            .expect("infallible");
+            let status = response.status().as_u16();
+            let retry_after = response
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .expect("body");
+            let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+            (status, retry_after, body)
+        });
+    }
+    let replies = calls.join_all().await;
+    let ok = replies.iter().filter(|(status, ..)| *status == 200).count();
+    let refused: Vec<_> = replies
+        .iter()
+        .filter(|(status, ..)| *status == 429)
+        .collect();
+    assert!(ok >= 2, "at least the two admitted succeed: {replies:?}");
+    assert!(!refused.is_empty(), "some are refused: {replies:?}");
+    assert_eq!(ok + refused.len(), 10, "{replies:?}");
+    for (_, retry_after, body) in &refused {
+        assert_eq!(retry_after.as_deref(), Some("2"));
+        // The dialect's error shape, saying nothing was changed.
+        assert_eq!(body["status"], 429);
+        assert!(
+            body["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("nothing was changed"),
+            "{body}"
+        );
+    }
+    // One at a time never meets the limit.
+    for _ in 0..10 {
+        server
+            .get("/admin/api/users/current", OWNER)
+            .await
+            .expect(200);
+    }
+    // /healthz is outside the limit (and the latency).
+    server.send(get("/healthz")).await.expect(200);
+}
+
+#[tokio::test]
+async fn chaos_max_in_flight_frees_a_slot_when_a_request_is_abandoned() {
+    let server = Server::with(|c| {
+        c.chaos = Some("max-in-flight=1,latency-ms=5000".parse().expect("spec"));
+    })
+    .await;
+    // A request held by the latency, then dropped (its client went away) half-way.
+    let held = tower::ServiceExt::oneshot(
+        server.router.clone(),
+        adoc_request("GET", "/admin/api/users/current", OWNER, None),
+    );
+    let abandoned = tokio::time::timeout(std::time::Duration::from_millis(100), held).await;
+    assert!(abandoned.is_err(), "still in its latency");
+    // Its slot is free again: the next one is admitted (and waits out its own latency).
+    // (A refusal would come back at once; an admitted request sleeps for 5 s.)
+    let next = tokio::time::timeout(
+        std::time::Duration::from_millis(1000),
+        server.get("/admin/api/users/current", OWNER),
+    )
+    .await;
+    assert!(
+        next.is_err(),
+        "admitted, so held by the latency rather than refused"
+    );
 }
 
 #[tokio::test]
