@@ -4,10 +4,11 @@
 //! attempt *n* is uniform in `[0, min(cap, base · 2ⁿ⁻¹))`, which spreads a burst of failed calls
 //! instead of retrying them in lockstep, and never shorter than the server's `Retry-After`.
 
+use crate::congestion::{ConcurrencyRecord, DEFAULT_CAP, Signal, Window};
 use crate::error::ApiError;
 use crate::http::{Clock, Request, Response, Transport};
 use serde_json::Value;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 /// How hard to try before giving up on a call.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -109,6 +110,8 @@ pub struct Client<T, C> {
     /// Since when (the clock's ms) no call has got any answer, while that is so: the screen
     /// says the platform is not answering instead of looking stuck.
     unreachable_since: Cell<Option<f64>>,
+    /// How many calls a run may keep in flight on this connection (see [`crate::congestion`]).
+    window: RefCell<Window>,
 }
 
 impl<T: Transport, C: Clock> Client<T, C> {
@@ -118,7 +121,24 @@ impl<T: Transport, C: Clock> Client<T, C> {
             clock,
             retry: RetryPolicy::default(),
             unreachable_since: Cell::new(None),
+            window: RefCell::new(Window::new(DEFAULT_CAP)),
         }
+    }
+
+    /// At most `cap` calls in flight, whatever the connection would carry (the admin's setting).
+    pub fn with_concurrency_cap(mut self, cap: usize) -> Self {
+        self.window = RefCell::new(Window::new(cap));
+        self
+    }
+
+    /// How many calls may be in flight now.
+    pub fn calls_in_flight_allowed(&self) -> usize {
+        self.window.borrow().limit()
+    }
+
+    /// What the calls in flight have been so far, for a run's report.
+    pub fn concurrency(&self) -> ConcurrencyRecord {
+        self.window.borrow().record()
     }
 
     /// Since when the platform has answered no call (the clock's ms), if it is not answering.
@@ -141,7 +161,7 @@ impl<T: Transport, C: Clock> Client<T, C> {
         let mut attempts = 0;
         loop {
             attempts += 1;
-            let answer = self.transport.send(request).await;
+            let answer = self.attempt(request).await;
             match &answer {
                 Ok(_) => self.unreachable_since.set(None),
                 Err(_) if self.unreachable_since.get().is_none() => {
@@ -176,6 +196,31 @@ impl<T: Transport, C: Clock> Client<T, C> {
                 }
             }
         }
+    }
+
+    /// One attempt, through the congestion window: it waits out a `Retry-After` the platform
+    /// gave any call, and tells the window how the attempt was answered.
+    async fn attempt(&self, request: &Request) -> Result<Response, crate::http::NetworkError> {
+        let hold = self.window.borrow().hold_ms(self.clock.now_ms());
+        if let Some(wait) = hold {
+            self.clock.sleep(wait.ceil() as u64).await;
+        }
+        let ticket = self.window.borrow_mut().start();
+        let answer = self.transport.send(request).await;
+        let signal = match &answer {
+            Ok(response) => Signal::of_status(response.status, response.retry_after_s),
+            Err(_) => Signal::Silent,
+        };
+        let mut window = self.window.borrow_mut();
+        if let Some(protocol) = self
+            .transport
+            .protocol()
+            .filter(|p| window.protocol() != Some(*p))
+        {
+            window.learn(protocol);
+        }
+        window.finish(ticket, signal, self.clock.now_ms());
+        answer
     }
 
     /// The wait before trying again a platform that is not answering at all, while the policy's

@@ -198,6 +198,12 @@ pub trait Transport {
         &'a self,
         request: &'a Request,
     ) -> LocalBoxFuture<'a, Result<Response, NetworkError>>;
+
+    /// The protocol the answers so far came over, once the transport can tell (a browser says
+    /// so in Resource Timing); `None` keeps runs at HTTP/1.1's six calls in flight.
+    fn protocol(&self) -> Option<crate::congestion::Protocol> {
+        None
+    }
 }
 
 /// Time and chance, injected so the engine runs the same in a browser, natively and in tests.

@@ -5,6 +5,7 @@
 //! enforces.
 
 pub mod client;
+pub mod congestion;
 pub mod credentials;
 pub mod dialect;
 pub mod error;

@@ -1,5 +1,6 @@
-//! Running a plan's steps: every call recorded in the journal, changes sent at most once, a few
-//! requests in flight at a time, and every step reconciling (it lists what is left, removes it,
+//! Running a plan's steps: every call recorded in the journal, changes sent at most once, as
+//! many requests in flight as the connection's congestion window allows (six over HTTP/1.1,
+//! more over HTTP/2: see [`crate::congestion`]), and every step reconciling (it lists what is left, removes it,
 //! and lists again) so that a retry, a resume or a key created mid-run all end the same way.
 
 use super::journal::{CallKind, CallOutcome, CallRecord, Journal, StepStatus};
@@ -7,16 +8,15 @@ use super::plan::Target;
 use super::plan::{Action, CheckKind};
 use super::verify;
 use crate::client::{Client, parse_json};
+use crate::congestion::ConcurrencyRecord;
 use crate::dialect::{Capability, DialectApi, KeyDisposal, every_page, not_offered};
 use crate::error::ApiError;
 use crate::http::{Clock, Request, Response, Transport};
 use crate::model::ApiKey;
 use futures::StreamExt;
+use futures::stream::FuturesUnordered;
 use serde_json::Value;
 use std::cell::RefCell;
-
-/// A browser's connections per origin on HTTP/1.1: more requests in flight would only queue.
-pub const DEFAULT_CONCURRENCY: usize = 6;
 
 /// How many times a step lists and removes again before it reports what is left.
 const ROUNDS: usize = 3;
@@ -51,7 +51,8 @@ impl Answer {
 pub struct Runner<'a, T, C> {
     client: &'a Client<T, C>,
     journal: &'a RefCell<Journal>,
-    concurrency: usize,
+    /// What the journal said of the calls in flight before this runner (a resumed run).
+    earlier_concurrency: Option<ConcurrencyRecord>,
     on_change: &'a dyn Fn(),
 }
 
@@ -62,10 +63,11 @@ impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
         journal: &'a RefCell<Journal>,
         on_change: &'a dyn Fn(),
     ) -> Self {
+        let earlier_concurrency = journal.borrow().concurrency;
         Self {
             client,
             journal,
-            concurrency: DEFAULT_CONCURRENCY,
+            earlier_concurrency,
             on_change,
         }
     }
@@ -204,7 +206,8 @@ impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
         answer
     }
 
-    /// Sends `requests` with at most `concurrency` in flight; answers come back in any order.
+    /// Sends `requests` with as many in flight as the congestion window allows at each moment
+    /// (it grows and shrinks as answers come back); answers come back in any order.
     /// `once`: skip changes that already finished (see [`Runner::send_once`]).
     async fn send_all(
         &self,
@@ -212,17 +215,28 @@ impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
         requests: Vec<(Request, CallKind, OnMissing)>,
         once: bool,
     ) -> Vec<Result<Answer, ApiError>> {
-        futures::stream::iter(requests)
-            .map(|(request, kind, on_missing)| async move {
-                if once {
-                    self.send_once(step, request, kind, on_missing).await
-                } else {
-                    self.send(step, request, kind, on_missing).await
+        let call = |(request, kind, on_missing)| async move {
+            if once {
+                self.send_once(step, request, kind, on_missing).await
+            } else {
+                self.send(step, request, kind, on_missing).await
+            }
+        };
+        let mut waiting = requests.into_iter();
+        let mut in_flight = FuturesUnordered::new();
+        let mut answers = Vec::new();
+        loop {
+            while in_flight.len() < self.client.calls_in_flight_allowed() {
+                match waiting.next() {
+                    Some(request) => in_flight.push(call(request)),
+                    None => break,
                 }
-            })
-            .buffer_unordered(self.concurrency)
-            .collect()
-            .await
+            }
+            match in_flight.next().await {
+                Some(answer) => answers.push(answer),
+                None => return answers,
+            }
+        }
     }
 
     /// Sends a one-off change of the plan (see [`Runner::send_once`]), or says the dialect has
@@ -266,6 +280,13 @@ impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
                 state.finished_at_ms = Some(now);
             }
             state.status = status;
+            let now = self.client.concurrency();
+            if now.peak > 0 {
+                journal.concurrency = Some(match self.earlier_concurrency {
+                    Some(earlier) => earlier.then(now),
+                    None => now,
+                });
+            }
         }
         (self.on_change)();
     }

@@ -2,10 +2,14 @@
 //! with hooks to fail calls, to create a key mid-run, and to stop answering (a closed tab).
 //! The real server is exercised by the server's and the browser's tests.
 
+use crate::congestion::Protocol;
 use crate::http::{Body, LocalBoxFuture, Method, NetworkError, Request, Response, Transport};
 use serde_json::{Value, json};
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 #[derive(Default)]
 pub struct State {
@@ -31,6 +35,9 @@ pub struct Fake {
     /// After this many changes, every call fails as if the network were gone.
     pub cut_after_changes: Cell<Option<usize>>,
     changes: Cell<usize>,
+    /// Set, the platform is reached over a network speaking this protocol: each answer comes a
+    /// poll after its request, so the calls a run keeps in flight overlap and can be counted.
+    pub protocol: Cell<Option<Protocol>>,
 }
 
 impl Fake {
@@ -332,7 +339,33 @@ impl Transport for Fake {
         request: &'a Request,
     ) -> LocalBoxFuture<'a, Result<Response, NetworkError>> {
         let answer = self.answer(request);
-        Box::pin(async move { answer })
+        let over_a_network = self.protocol.get().is_some();
+        Box::pin(async move {
+            if over_a_network {
+                NextPoll(false).await;
+            }
+            answer
+        })
+    }
+
+    fn protocol(&self) -> Option<Protocol> {
+        self.protocol.get()
+    }
+}
+
+/// Ready on its second poll: an answer that takes a moment, as over a network.
+struct NextPoll(bool);
+
+impl Future for NextPoll {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<()> {
+        if self.0 {
+            return Poll::Ready(());
+        }
+        self.0 = true;
+        context.waker().wake_by_ref();
+        Poll::Pending
     }
 }
 
@@ -343,5 +376,9 @@ impl Transport for &Fake {
         request: &'a Request,
     ) -> LocalBoxFuture<'a, Result<Response, NetworkError>> {
         (**self).send(request)
+    }
+
+    fn protocol(&self) -> Option<Protocol> {
+        (**self).protocol()
     }
 }

@@ -6,6 +6,7 @@
 //! and because a change that finished is never sent again ([`Journal::finished_change`]).
 
 use super::plan::{CheckKind, Plan};
+use crate::congestion::ConcurrencyRecord;
 use crate::http::{Method, Request};
 use crate::json::{Fields, FromJson, Read};
 use crate::snapshot::Snapshot;
@@ -187,6 +188,9 @@ pub struct Journal {
     pub steps: Vec<StepState>,
     pub calls: Vec<CallRecord>,
     pub verifications: Vec<Verification>,
+    /// How many calls were in flight at once, over which protocol, and how often the run backed
+    /// off; `None` until a call was made.
+    pub concurrency: Option<ConcurrencyRecord>,
 }
 
 /// 2: every call records its [`CallKind`]; the plan its decisions; the snapshot is typed.
@@ -221,6 +225,7 @@ impl Journal {
             steps,
             calls: Vec::new(),
             verifications: Vec::new(),
+            concurrency: None,
         }
     }
 
@@ -443,6 +448,7 @@ impl FromJson for Journal {
             steps: fields.req("steps")?,
             calls: fields.req("calls")?,
             verifications: fields.req("verifications")?,
+            concurrency: fields.opt("concurrency")?,
         })
     }
 }

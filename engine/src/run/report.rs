@@ -223,6 +223,7 @@ pub fn to_json(journal: &Journal) -> Value {
             "facts": verdict.facts,
         },
         "steps": steps,
+        "concurrency": journal.concurrency,
         "calls": calls,
         "verifications": verifications,
         "snapshot": journal.snapshot.as_ref().map(Snapshot::to_json),
@@ -276,6 +277,18 @@ pub fn to_csv(journal: &Journal) -> String {
                 format!("skipped: {reason}"),
             ]);
         }
+    }
+    if let Some(concurrency) = &journal.concurrency {
+        rows.push(vec![
+            String::new(),
+            "concurrency".to_string(),
+            String::new(),
+            "calls in flight".to_string(),
+            String::new(),
+            String::new(),
+            String::new(),
+            concurrency.describe(),
+        ]);
     }
     // The verdict closes the timeline, one row per fact, so the CSV alone tells what is left.
     let verdict = verdict(journal);

@@ -8,6 +8,7 @@ use super::plan::{self, Action, CheckKind, Departure, Inventory};
 use super::{report, verify};
 use crate::client::Client;
 use crate::client::tests::FakeClock;
+use crate::congestion::Protocol;
 use crate::dialect::td::KeyDisposal;
 use crate::http::Body;
 use crate::model::{Dialect, User};
@@ -931,4 +932,95 @@ fn plan_groups(journal: &Journal) -> Vec<String> {
         .iter()
         .map(|g| g["id"].as_str().unwrap().to_string())
         .collect()
+}
+
+/// The runbook's user with `keys` more keys, reached over `protocol`.
+fn heavy_fake(keys: usize, protocol: Protocol) -> Fake {
+    let fake = Fake::runbook();
+    for n in 0..keys {
+        let key = format!("AK-heavy-{n:03}");
+        fake.state.borrow_mut().keys.insert(key, "user-123".into());
+    }
+    fake.protocol.set(Some(protocol));
+    fake
+}
+
+fn heavy_inventory(keys: usize) -> Inventory {
+    let mut inventory = inventory();
+    inventory
+        .keys
+        .extend((0..keys).map(|n| format!("AK-heavy-{n:03}")));
+    inventory
+}
+
+fn lockout_over(fake: &Fake, keys: usize) -> RefCell<Journal> {
+    let plan = plan::emergency(Dialect::Adoc, &heavy_inventory(keys), "2024-12-05");
+    let journal = RefCell::new(Journal::new(plan, "o".into(), "e".into(), 0.0));
+    run_all(fake, &journal);
+    journal
+}
+
+#[test]
+fn over_http1_a_lockout_keeps_six_calls_in_flight() {
+    let fake = heavy_fake(200, Protocol::Http1);
+    let journal = lockout_over(&fake, 200);
+    let journal = journal.borrow();
+    assert!(journal.verifications[0].passed());
+    let concurrency = journal.concurrency.expect("recorded");
+    assert_eq!(concurrency.peak, 6);
+    assert_eq!(concurrency.protocol, Some(Protocol::Http1));
+    assert_eq!(concurrency.backoffs, 0);
+}
+
+#[test]
+fn over_http2_a_lockout_widens_to_the_cap_and_the_report_says_so() {
+    let fake = heavy_fake(200, Protocol::Http2);
+    let journal = lockout_over(&fake, 200);
+    let journal = journal.borrow();
+    assert!(journal.verifications[0].passed());
+    assert!(
+        fake.state
+            .borrow()
+            .keys
+            .values()
+            .all(|owner| owner != "user-123")
+    );
+    let concurrency = journal.concurrency.expect("recorded");
+    assert_eq!(concurrency.peak, crate::congestion::DEFAULT_CAP);
+    assert_eq!(concurrency.protocol, Some(Protocol::Http2));
+    let report = report::to_json(&journal);
+    assert_eq!(report["concurrency"]["protocol"], "h2");
+    assert_eq!(report["concurrency"]["peak"], 64);
+    assert!(report::to_csv(&journal).contains("up to 64 at once over HTTP/2 (cap 64)"));
+}
+
+#[test]
+fn a_rate_limited_lockout_backs_off_and_still_revokes_every_key() {
+    let fake = heavy_fake(200, Protocol::Http2);
+    fake.faults
+        .borrow_mut()
+        .push(("/admin/api/users/api-keys/".into(), 429, 40));
+    let journal = lockout_over(&fake, 200);
+    let journal = journal.borrow();
+    assert!(
+        journal.verifications[0].passed(),
+        "every key revoked in the end"
+    );
+    let concurrency = journal.concurrency.expect("recorded");
+    assert!(concurrency.backoffs >= 1, "{concurrency:?}");
+    assert!(
+        concurrency.peak < crate::congestion::DEFAULT_CAP,
+        "{concurrency:?}"
+    );
+}
+
+#[test]
+fn the_admins_cap_bounds_a_run() {
+    let fake = heavy_fake(200, Protocol::Http2);
+    let plan = plan::emergency(Dialect::Adoc, &heavy_inventory(200), "2024-12-05");
+    let journal = RefCell::new(Journal::new(plan, "o".into(), "e".into(), 0.0));
+    let client = Client::new(&fake, FakeClock::default()).with_concurrency_cap(10);
+    block_on(Runner::new(&client, &journal, &|| {}).run_remaining());
+    assert_eq!(journal.borrow().concurrency.expect("recorded").peak, 10);
+    assert!(journal.borrow().verifications[0].passed());
 }

@@ -1,0 +1,417 @@
+//! How many calls a run keeps in flight: as many as the connection carries, and fewer as soon
+//! as the platform says it is overwhelmed.
+//!
+//! Over HTTP/1.1 a browser opens at most six connections to an origin, so more calls in flight
+//! would only queue inside the browser: the window stays at six. Over HTTP/2 (or HTTP/3) every
+//! call shares one connection and the limit is the platform's, which the window finds the way
+//! TCP finds a path's capacity: it grows by one call per clean answer until the first sign of
+//! congestion (slow start, doubling each round trip), then by one call per window of clean
+//! answers (additive increase), and halves on a 429 or 503 (multiplicative decrease), at most
+//! once per round of calls in flight, never below one. A `Retry-After` holds every new call
+//! until it has passed, not only the call that was told. The admin's cap bounds it all.
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// A browser's connections per origin on HTTP/1.1: more requests in flight would only queue.
+pub const HTTP1_CONNECTIONS: usize = 6;
+
+/// The most calls in flight unless the admin sets a lower cap: far below the hundred streams
+/// HTTP/2 servers commonly allow on a connection, and enough that a 20 ms platform answers a
+/// 200-key lockout in a few round trips.
+pub const DEFAULT_CAP: usize = 64;
+
+/// The application protocol a connection negotiated (Resource Timing's `nextHopProtocol`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Protocol {
+    #[serde(rename = "http/1.1")]
+    Http1,
+    #[serde(rename = "h2")]
+    Http2,
+    #[serde(rename = "h3")]
+    Http3,
+}
+
+impl Protocol {
+    /// Reads an ALPN identifier (`h2`, `http/1.1`, `h3`, `h3-29` …); `None` for anything else,
+    /// including the empty string a browser gives when it may not say.
+    pub fn from_alpn(alpn: &str) -> Option<Self> {
+        match alpn.trim().to_ascii_lowercase().as_str() {
+            "http/1.1" | "http/1.0" => Some(Protocol::Http1),
+            "h2" | "h2c" => Some(Protocol::Http2),
+            other if other == "h3" || other.starts_with("h3-") => Some(Protocol::Http3),
+            _ => None,
+        }
+    }
+
+    /// Whether calls share one connection (so the browser does not cap them at six).
+    pub fn multiplexes(self) -> bool {
+        self != Protocol::Http1
+    }
+
+    /// How the protocol is named on screen and in reports.
+    pub fn label(self) -> &'static str {
+        match self {
+            Protocol::Http1 => "HTTP/1.1",
+            Protocol::Http2 => "HTTP/2",
+            Protocol::Http3 => "HTTP/3",
+        }
+    }
+}
+
+/// What a run's calls in flight were, for its report.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConcurrencyRecord {
+    /// The protocol learnt from the answers (`None` when the browser did not say).
+    pub protocol: Option<Protocol>,
+    /// The admin's cap.
+    pub cap: usize,
+    /// The most calls that were in flight at once.
+    pub peak: usize,
+    /// How many times the window was halved for a 429 or 503.
+    pub backoffs: u32,
+}
+
+impl ConcurrencyRecord {
+    /// This record followed by `later` (a resumed run's next session of calls).
+    pub fn then(self, later: ConcurrencyRecord) -> ConcurrencyRecord {
+        ConcurrencyRecord {
+            protocol: later.protocol.or(self.protocol),
+            cap: later.cap,
+            peak: self.peak.max(later.peak),
+            backoffs: self.backoffs + later.backoffs,
+        }
+    }
+
+    /// "up to 64 at once over HTTP/2 (cap 64); backed off twice on 429/503": how many calls
+    /// were in flight.
+    pub fn describe(&self) -> String {
+        let over = self
+            .protocol
+            .map_or(String::new(), |p| format!(" over {}", p.label()));
+        let backoffs = match self.backoffs {
+            0 => "never backed off".to_string(),
+            1 => "backed off once on 429/503".to_string(),
+            n => format!("backed off {n} times on 429/503"),
+        };
+        format!(
+            "up to {} at once{over} (cap {}); {backoffs}",
+            self.peak, self.cap
+        )
+    }
+}
+
+/// Which start of a call an answer belongs to, so a burst of 429s for calls that were all in
+/// flight together halves the window once, not once each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Ticket(u64);
+
+/// How an answer bears on the window.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Signal {
+    /// An answer that says nothing of the platform's load (2xx, 4xx but 429, a 5xx but 503).
+    Clean,
+    /// 429 or 503: the platform is overwhelmed; `retry_after_ms` as it asked, if it did.
+    Congested { retry_after_ms: Option<f64> },
+    /// No answer at all (the network): says nothing of load, so the window is left as it is.
+    Silent,
+}
+
+impl Signal {
+    pub fn of_status(status: u16, retry_after_s: Option<f64>) -> Self {
+        match status {
+            429 | 503 => Signal::Congested {
+                retry_after_ms: retry_after_s.map(|s| s * 1000.0),
+            },
+            _ => Signal::Clean,
+        }
+    }
+}
+
+/// The congestion window of one connection.
+#[derive(Debug, Clone)]
+pub struct Window {
+    cap: usize,
+    protocol: Option<Protocol>,
+    /// Calls allowed in flight.
+    size: usize,
+    /// Below it the window grows by one per clean answer (slow start); from it on, by one per
+    /// full window of clean answers, counted in `credits`.
+    threshold: usize,
+    credits: usize,
+    in_flight: usize,
+    peak: usize,
+    backoffs: u32,
+    issued: u64,
+    /// Calls started before this ticket were in flight at the last decrease: their congestion
+    /// signals are the same episode and do not halve again.
+    recovered_from: u64,
+    /// New calls wait until then (the clock's ms), as the platform's `Retry-After` asked.
+    hold_until_ms: f64,
+}
+
+impl Window {
+    /// A window of at most `cap` calls (at least one), starting where HTTP/1.1 is safe.
+    pub fn new(cap: usize) -> Self {
+        let cap = cap.max(1);
+        Self {
+            cap,
+            protocol: None,
+            size: HTTP1_CONNECTIONS.min(cap),
+            threshold: usize::MAX,
+            credits: 0,
+            in_flight: 0,
+            peak: 0,
+            backoffs: 0,
+            issued: 0,
+            recovered_from: 0,
+            hold_until_ms: 0.0,
+        }
+    }
+
+    /// How many calls may be in flight now.
+    pub fn limit(&self) -> usize {
+        self.size.clamp(1, self.ceiling())
+    }
+
+    /// The most the window may grow to on this connection.
+    fn ceiling(&self) -> usize {
+        match self.protocol {
+            Some(protocol) if protocol.multiplexes() => self.cap,
+            _ => self.cap.min(HTTP1_CONNECTIONS),
+        }
+    }
+
+    pub fn protocol(&self) -> Option<Protocol> {
+        self.protocol
+    }
+
+    /// Learns the connection's protocol (once known, a later different answer wins: a
+    /// platform behind a new load balancer).
+    pub fn learn(&mut self, protocol: Protocol) {
+        self.protocol = Some(protocol);
+        self.size = self.size.min(self.ceiling());
+    }
+
+    /// How long a new call must wait for the platform's `Retry-After` (ms), if at all.
+    pub fn hold_ms(&self, now_ms: f64) -> Option<f64> {
+        let wait = self.hold_until_ms - now_ms;
+        (wait > 0.0).then_some(wait)
+    }
+
+    /// A call goes out.
+    pub fn start(&mut self) -> Ticket {
+        self.issued += 1;
+        self.in_flight += 1;
+        self.peak = self.peak.max(self.in_flight);
+        Ticket(self.issued)
+    }
+
+    /// The call of `ticket` ended with `signal` at `now_ms`.
+    pub fn finish(&mut self, ticket: Ticket, signal: Signal, now_ms: f64) {
+        self.in_flight = self.in_flight.saturating_sub(1);
+        match signal {
+            Signal::Silent => {}
+            Signal::Clean if self.size < self.threshold => self.grow(),
+            Signal::Clean => {
+                self.credits += 1;
+                if self.credits >= self.size {
+                    self.credits = 0;
+                    self.grow();
+                }
+            }
+            Signal::Congested { retry_after_ms } => {
+                if let Some(wait) = retry_after_ms {
+                    self.hold_until_ms = self.hold_until_ms.max(now_ms + wait);
+                }
+                if ticket.0 > self.recovered_from {
+                    self.size = (self.size / 2).max(1);
+                    self.threshold = self.size;
+                    self.credits = 0;
+                    self.backoffs += 1;
+                    self.recovered_from = self.issued;
+                }
+            }
+        }
+    }
+
+    fn grow(&mut self) {
+        self.size = (self.size + 1).min(self.ceiling());
+    }
+
+    pub fn record(&self) -> ConcurrencyRecord {
+        ConcurrencyRecord {
+            protocol: self.protocol,
+            cap: self.cap,
+            peak: self.peak,
+            backoffs: self.backoffs,
+        }
+    }
+}
+
+crate::deserialize_from_json!(ConcurrencyRecord);
+
+impl crate::json::FromJson for Protocol {
+    fn from_json(value: &Value) -> crate::json::Read<Self> {
+        value
+            .as_str()
+            .and_then(Protocol::from_alpn)
+            .ok_or("unknown protocol")
+    }
+}
+
+impl crate::json::FromJson for ConcurrencyRecord {
+    fn from_json(value: &Value) -> crate::json::Read<Self> {
+        let fields = crate::json::Fields::of(value)?;
+        Ok(ConcurrencyRecord {
+            protocol: fields.opt("protocol")?,
+            cap: fields.req("cap")?,
+            peak: fields.req("peak")?,
+            backoffs: fields.req("backoffs")?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Answers `count` calls started together with `signal`, as one round trip.
+    fn round(window: &mut Window, count: usize, signal: Signal, now_ms: f64) {
+        let tickets: Vec<Ticket> = (0..count).map(|_| window.start()).collect();
+        for ticket in tickets {
+            window.finish(ticket, signal, now_ms);
+        }
+    }
+
+    #[test]
+    fn http1_stays_at_six_whatever_the_answers() {
+        let mut window = Window::new(DEFAULT_CAP);
+        assert_eq!(window.limit(), 6, "unknown protocol: as HTTP/1.1");
+        window.learn(Protocol::Http1);
+        for _ in 0..20 {
+            let limit = window.limit();
+            round(&mut window, limit, Signal::Clean, 0.0);
+        }
+        assert_eq!(window.limit(), 6);
+        assert_eq!(window.record().peak, 6);
+    }
+
+    #[test]
+    fn http2_doubles_each_round_trip_up_to_the_cap() {
+        let mut window = Window::new(DEFAULT_CAP);
+        window.learn(Protocol::Http2);
+        let mut limits = Vec::new();
+        for _ in 0..5 {
+            let limit = window.limit();
+            limits.push(limit);
+            round(&mut window, limit, Signal::Clean, 0.0);
+        }
+        assert_eq!(limits, vec![6, 12, 24, 48, 64]);
+        assert_eq!(window.limit(), 64, "never past the cap");
+    }
+
+    #[test]
+    fn a_burst_of_429s_halves_once_and_then_grows_additively() {
+        let mut window = Window::new(DEFAULT_CAP);
+        window.learn(Protocol::Http2);
+        round(&mut window, 6, Signal::Clean, 0.0);
+        round(&mut window, 12, Signal::Clean, 0.0);
+        assert_eq!(window.limit(), 24);
+        let congested = Signal::Congested {
+            retry_after_ms: None,
+        };
+        round(&mut window, 24, congested, 0.0);
+        assert_eq!(window.limit(), 12, "24 answers of one round: one halving");
+        assert_eq!(window.record().backoffs, 1);
+        // Congestion avoidance: one call more per full window of clean answers.
+        round(&mut window, 12, Signal::Clean, 0.0);
+        assert_eq!(window.limit(), 13);
+        round(&mut window, 13, Signal::Clean, 0.0);
+        assert_eq!(window.limit(), 14);
+        // A second episode, later: halves again.
+        round(&mut window, 1, congested, 0.0);
+        assert_eq!(window.limit(), 7);
+        assert_eq!(window.record().backoffs, 2);
+    }
+
+    #[test]
+    fn never_below_one_call() {
+        let mut window = Window::new(DEFAULT_CAP);
+        for _ in 0..10 {
+            let ticket = window.start();
+            window.finish(
+                ticket,
+                Signal::Congested {
+                    retry_after_ms: None,
+                },
+                0.0,
+            );
+        }
+        assert_eq!(window.limit(), 1);
+    }
+
+    #[test]
+    fn retry_after_holds_every_new_call() {
+        let mut window = Window::new(DEFAULT_CAP);
+        let ticket = window.start();
+        window.finish(ticket, Signal::of_status(429, Some(2.0)), 1_000.0);
+        assert_eq!(window.hold_ms(1_500.0), Some(1_500.0));
+        assert_eq!(window.hold_ms(3_000.0), None);
+    }
+
+    #[test]
+    fn the_admins_cap_bounds_even_http1() {
+        let mut window = Window::new(3);
+        window.learn(Protocol::Http2);
+        for _ in 0..5 {
+            let limit = window.limit();
+            round(&mut window, limit, Signal::Clean, 0.0);
+        }
+        assert_eq!(window.limit(), 3);
+        assert_eq!(Window::new(0).limit(), 1, "a cap of zero still runs");
+    }
+
+    #[test]
+    fn silence_and_ordinary_errors_do_not_shrink_the_window() {
+        let mut window = Window::new(DEFAULT_CAP);
+        window.learn(Protocol::Http2);
+        round(&mut window, 6, Signal::Silent, 0.0);
+        assert_eq!(window.limit(), 6);
+        round(&mut window, 6, Signal::of_status(500, None), 0.0);
+        assert_eq!(window.limit(), 12, "a 500 is not the platform's load");
+    }
+
+    #[test]
+    fn alpn_names_are_read() {
+        assert_eq!(Protocol::from_alpn("h2"), Some(Protocol::Http2));
+        assert_eq!(Protocol::from_alpn("http/1.1"), Some(Protocol::Http1));
+        assert_eq!(Protocol::from_alpn("h3-29"), Some(Protocol::Http3));
+        assert_eq!(Protocol::from_alpn(""), None);
+    }
+
+    #[test]
+    fn records_of_a_resumed_run_add_up() {
+        let first = ConcurrencyRecord {
+            protocol: Some(Protocol::Http2),
+            cap: 64,
+            peak: 48,
+            backoffs: 1,
+        };
+        let second = ConcurrencyRecord {
+            protocol: None,
+            cap: 32,
+            peak: 12,
+            backoffs: 2,
+        };
+        let both = first.then(second);
+        assert_eq!(both.peak, 48);
+        assert_eq!(both.backoffs, 3);
+        assert_eq!(both.protocol, Some(Protocol::Http2));
+        assert_eq!(
+            both.describe(),
+            "up to 48 at once over HTTP/2 (cap 32); backed off 3 times on 429/503"
+        );
+    }
+}
