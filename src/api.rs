@@ -10,6 +10,7 @@
 use crate::session::{Connection, Credentials};
 use gloo_net::http::{Headers, RequestBuilder};
 use offboard_engine::client::Client;
+use offboard_engine::congestion::Protocol;
 use offboard_engine::http::{
     Body, Clock, LocalBoxFuture, MAX_BODY_BYTES, Method, NetworkError, RefusedAnswer, Request,
     Response, Transport, encode_form,
@@ -24,15 +25,18 @@ const TIMEOUT_MS: i32 = 30_000;
 
 pub type Api = Client<FetchTransport, BrowserClock>;
 
-/// A client for `connection`, with the engine's default retry policy.
+/// A client for `connection`, with the engine's default retry policy and the admin's cap on
+/// calls in flight.
 pub fn client(connection: &Connection) -> Api {
     Client::new(
         FetchTransport {
             base_url: connection.base_url.clone(),
             credentials: connection.credentials.clone(),
+            protocol: Cell::new(None),
         },
         BrowserClock,
     )
+    .with_concurrency_cap(connection.max_in_flight)
 }
 
 /// Runs `read` against the platform of `connection`.
@@ -48,6 +52,8 @@ where
 pub struct FetchTransport {
     pub base_url: String,
     pub credentials: Credentials,
+    /// The protocol the platform's answers came over, once the browser has said.
+    protocol: Cell<Option<Protocol>>,
 }
 
 impl FetchTransport {
@@ -115,6 +121,9 @@ impl FetchTransport {
         let content_type = answer.headers().get("content-type");
         let status = answer.status();
         let body = answer.text().await.map_err(|error| network(&error))?;
+        if self.protocol.get().is_none() {
+            self.protocol.set(protocol_of(&url));
+        }
         // Without a Content-Length the size is known only once read.
         let bytes = body.len() as u64;
         if bytes > MAX_BODY_BYTES {
@@ -139,6 +148,28 @@ impl Transport for FetchTransport {
     ) -> LocalBoxFuture<'a, Result<Response, NetworkError>> {
         Box::pin(self.fetch(request))
     }
+
+    fn protocol(&self) -> Option<Protocol> {
+        self.protocol.get()
+    }
+}
+
+/// The protocol the browser fetched `url` over, from its Resource Timing entry
+/// (`nextHopProtocol`). A cross-origin platform shows it only with `Timing-Allow-Origin`; an
+/// answer whose entry is missing leaves it unknown, and runs stay at HTTP/1.1's six calls.
+fn protocol_of(url: &str) -> Option<Protocol> {
+    let performance = web_sys::window()?.performance()?;
+    let entries = performance.get_entries_by_name_with_entry_type(url, "resource");
+    let found = entries
+        .iter()
+        .filter_map(|entry| entry.dyn_into::<web_sys::PerformanceResourceTiming>().ok())
+        .find_map(|timing| Protocol::from_alpn(&timing.next_hop_protocol()));
+    // The timeline keeps 250 entries by default; once it is full, new calls are not recorded
+    // and the protocol could never be learnt. Nothing else in the app reads it.
+    if found.is_none() && performance.get_entries_by_type("resource").length() >= 250 {
+        performance.clear_resource_timings();
+    }
+    found
 }
 
 thread_local! {

@@ -5,6 +5,7 @@
 //! [`Credentials`]' `Debug` masks the secrets.
 
 use leptos::prelude::*;
+use offboard_engine::congestion::DEFAULT_CAP;
 pub use offboard_engine::credentials::Credentials;
 use offboard_engine::json::{Fields, FromJson, Read};
 use offboard_engine::model::{Dialect, User};
@@ -38,6 +39,8 @@ pub struct Connection {
     pub credentials: Credentials,
     pub identity: Identity,
     pub remembered: bool,
+    /// The most calls a run keeps in flight (the admin's cap on the congestion window).
+    pub max_in_flight: usize,
 }
 
 impl Connection {
@@ -136,6 +139,7 @@ impl FromJson for Connection {
             credentials: fields.req("credentials")?,
             identity: fields.req("identity")?,
             remembered: fields.req("remembered")?,
+            max_in_flight: fields.opt("max_in_flight")?.unwrap_or(DEFAULT_CAP),
         })
     }
 }

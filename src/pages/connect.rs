@@ -7,10 +7,15 @@ use crate::routes;
 use crate::session::{Connection, Credentials, Identity, use_session};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
+use offboard_engine::congestion::DEFAULT_CAP;
 use offboard_engine::credentials::CredentialField;
 use offboard_engine::model::Dialect;
 use offboard_engine::platform::ConnectError;
 use std::collections::BTreeMap;
+
+/// The highest cap the form takes: past it a platform's own limit on streams (commonly 100 on
+/// HTTP/2) decides anyway.
+const MAX_IN_FLIGHT: usize = 256;
 
 /// What the form holds when the person presses Connect.
 #[derive(Clone)]
@@ -18,6 +23,8 @@ struct Attempt {
     base_url: String,
     credentials: Credentials,
     remember: bool,
+    /// As typed in "Most calls at once".
+    max_in_flight: String,
 }
 
 /// Why an attempt did not connect: a form mistake (nothing was sent) or the platform's answer.
@@ -39,6 +46,7 @@ pub fn ConnectPage() -> impl IntoView {
     let values = RwSignal::new(BTreeMap::<&'static str, String>::new());
     let reveal = RwSignal::new(false);
     let remember = RwSignal::new(false);
+    let max_in_flight = RwSignal::new(DEFAULT_CAP.to_string());
 
     let connect = Action::new_local(|attempt: &Attempt| {
         let attempt = attempt.clone();
@@ -75,6 +83,7 @@ pub fn ConnectPage() -> impl IntoView {
                 .to_string(),
             credentials,
             remember: remember.get_untracked(),
+            max_in_flight: max_in_flight.get_untracked(),
         });
     };
 
@@ -142,6 +151,18 @@ pub fn ConnectPage() -> impl IntoView {
                     "Keeps the key in this tab's session storage until the tab closes or you sign out. Off: the key is forgotten on reload."
                 </p>
 
+                <details class="advanced">
+                    <summary>"Advanced"</summary>
+                    <label for="max-in-flight">"Most calls at once"</label>
+                    <input id="max-in-flight" type="number" inputmode="numeric" min="1" max=MAX_IN_FLIGHT.to_string()
+                        aria-describedby="max-in-flight-hint"
+                        prop:value=move || max_in_flight.get()
+                        on:input=move |ev| max_in_flight.set(event_target_value(&ev)) />
+                    <p id="max-in-flight-hint" class="hint">
+                        "Runs send up to this many calls at once over HTTP/2, fewer as soon as the platform answers 429 or 503; over HTTP/1.1 the browser allows six. Lower it for a platform with a tight rate limit."
+                    </p>
+                </details>
+
                 <div aria-live="polite">{failure}</div>
                 <button type="submit" class="primary" disabled=move || connect.pending().get()>
                     {move || if connect.pending().get() { "Connecting…" } else { "Connect" }}
@@ -153,12 +174,13 @@ pub fn ConnectPage() -> impl IntoView {
 
 /// Validates the form, then asks the platform who the credentials belong to.
 async fn check(attempt: Attempt) -> Result<Connection, Failure> {
-    validate(&attempt).map_err(Failure::Form)?;
+    let max_in_flight = validate(&attempt).map_err(Failure::Form)?;
     let mut connection = Connection {
         base_url: attempt.base_url,
         credentials: attempt.credentials,
         identity: Identity { user: None },
         remembered: attempt.remember,
+        max_in_flight,
     };
     let user = api::with_platform(&connection, async |platform| platform.who_am_i().await)
         .await
@@ -167,7 +189,8 @@ async fn check(attempt: Attempt) -> Result<Connection, Failure> {
     Ok(connection)
 }
 
-fn validate(attempt: &Attempt) -> Result<(), String> {
+/// Checks the form; on success, the cap on calls in flight.
+fn validate(attempt: &Attempt) -> Result<usize, String> {
     // As the browser parses it, which is how every call will be addressed.
     let web_address = web_sys::Url::new(attempt.base_url.trim())
         .ok()
@@ -177,9 +200,14 @@ fn validate(attempt: &Attempt) -> Result<(), String> {
     if web_address.is_none() {
         return Err("Enter the base URL with its scheme, e.g. https://acme.acceldata.app".into());
     }
-    match attempt.credentials.missing() {
-        Some(ask) => Err(ask.to_string()),
-        None => Ok(()),
+    if let Some(ask) = attempt.credentials.missing() {
+        return Err(ask.to_string());
+    }
+    match attempt.max_in_flight.trim().parse::<usize>() {
+        Ok(cap) if (1..=MAX_IN_FLIGHT).contains(&cap) => Ok(cap),
+        _ => Err(format!(
+            "Enter how many calls may run at once, a whole number from 1 to {MAX_IN_FLIGHT}."
+        )),
     }
 }
 

@@ -109,6 +109,12 @@ pub fn Timeline(run: RunHandle, connection: Connection, inventory: Inventory) ->
             <ol class="phases">
                 {(0..steps).map(|index| view! { <Phase run=run index=index /> }).collect_view()}
             </ol>
+            {move || {
+                total_ms.get()?;
+                run.with(|journal| journal.concurrency).map(|calls| {
+                    view! { <p class="muted calls-in-flight">{format!("Calls in flight: {}.", calls.describe())}</p> }
+                })
+            }}
             {evidence}
             {move || total_ms.get().map(|_| view! { <ReportActions run=run /> })}
         </div>

@@ -140,6 +140,7 @@ pub fn ReportView(run: RunHandle) -> impl IntoView {
                     <dt>"Started"</dt><dd>{utc(journal.created_at_ms)}</dd>
                     <dt>"Finished"</dt><dd>{finished.map(utc).unwrap_or_else(|| "—".into())}</dd>
                     <dt>"Time taken"</dt><dd>{timing}</dd>
+                    <dt>"Calls in flight"</dt><dd>{journal.concurrency.map_or_else(|| "—".to_string(), |c| c.describe())}</dd>
                     <dt>"Report id"</dt><dd class="mono">{journal.id.clone()}</dd>
                 </dl>
                 <h3>"Steps"</h3>
