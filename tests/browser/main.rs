@@ -14,6 +14,7 @@ mod delete_user;
 mod directory;
 mod emergency;
 mod faults;
+mod http2;
 mod navigation;
 mod reactivate;
 mod secrets;

@@ -2,7 +2,7 @@
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
-use offboard_server::{ServerConfig, app};
+use offboard_server::{ServerConfig, TlsSetup, app, serve_on};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -24,6 +24,15 @@ pub fn dist_dir() -> PathBuf {
     dist
 }
 
+/// A plain HTTP client for checking a test server's state; it trusts the self-signed
+/// certificate of a server started with `tls` (the connection is to this machine's loopback).
+pub fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .danger_accept_invalid_certs(true)
+        .build()
+        .expect("HTTP client")
+}
+
 /// Server options a test may change.
 #[derive(Default)]
 pub struct Setup {
@@ -31,6 +40,8 @@ pub struct Setup {
     pub chaos: Option<&'static str>,
     /// Origins the app's CSP lets the page call besides its own (`--connect-src`).
     pub connect_src: Vec<String>,
+    /// HTTPS with a self-signed certificate, HTTP/2 and HTTP/1.1 by ALPN (`--tls self-signed`).
+    pub tls: bool,
 }
 
 /// The reference server on a free port, with demo data in a fresh database.
@@ -53,8 +64,9 @@ impl TestServer {
         let dir = tempfile::tempdir().expect("temp dir");
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let address = listener.local_addr().expect("address");
+        let scheme = if setup.tls { "https" } else { "http" };
         let mut server = TestServer {
-            base: format!("http://{address}"),
+            base: format!("{scheme}://{address}"),
             address,
             setup,
             dir,
@@ -81,11 +93,12 @@ impl TestServer {
         // Built here rather than inside the spawned task: only the serving future must be Send.
         let router = app(config).await.expect("server starts");
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let tls = self.setup.tls.then_some(TlsSetup::SelfSigned);
         let task = tokio::spawn(async move {
-            axum::serve(listener, router)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
+            let stop = async {
+                let _ = stopped.await;
+            };
+            serve_on(router, listener, tls.as_ref(), stop)
                 .await
                 .expect("server stopped");
         });
@@ -121,7 +134,9 @@ impl TestServer {
     async fn wait_until_healthy(&self) {
         let url = format!("{}/healthz", self.base);
         for _ in 0..200 {
-            if reqwest::get(&url)
+            if http_client()
+                .get(&url)
+                .send()
                 .await
                 .is_ok_and(|r| r.status().is_success())
             {
@@ -158,7 +173,7 @@ pub struct AdocClient {
 
 impl AdocClient {
     pub async fn get(&self, path: &str) -> (u16, Value) {
-        let response = reqwest::Client::new()
+        let response = http_client()
             .get(format!("{}{path}", self.base))
             .header("accessKey", self.access_key)
             .header("secretKey", self.secret_key)
@@ -171,7 +186,7 @@ impl AdocClient {
 
     /// A JSON `POST`, as a script or another admin would send it meanwhile.
     pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        let response = reqwest::Client::new()
+        let response = http_client()
             .post(format!("{}{path}", self.base))
             .header("accessKey", self.access_key)
             .header("secretKey", self.secret_key)
@@ -361,6 +376,8 @@ impl Browser {
                     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
                     "--no-first-run", "--disable-extensions", format!("--window-size={width},{height}"),
+                    // The test servers' self-signed certificate (`Setup::tls`); loopback only.
+                    "--ignore-certificate-errors",
                     format!("--user-data-dir={}", profile.path().display()),
                 ],
                 "prefs": {
