@@ -21,6 +21,11 @@ pub const HTTP1_CONNECTIONS: usize = 6;
 /// 200-key lockout in a few round trips.
 pub const DEFAULT_CAP: usize = 64;
 
+/// Where the window starts once the connection is known to multiplex: HTTP/2 servers allow a
+/// hundred streams or more at once (RFC 9113 asks for no fewer than 100), so a third of that is
+/// safe, and a 200-key lockout needs one round trip less to reach the cap.
+pub const MULTIPLEXED_START: usize = 32;
+
 /// The application protocol a connection negotiated (Resource Timing's `nextHopProtocol`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Protocol {
@@ -191,6 +196,10 @@ impl Window {
     /// platform behind a new load balancer).
     pub fn learn(&mut self, protocol: Protocol) {
         self.protocol = Some(protocol);
+        let untried = self.backoffs == 0;
+        if protocol.multiplexes() && untried {
+            self.size = self.size.max(MULTIPLEXED_START);
+        }
         self.size = self.size.min(self.ceiling());
     }
 
@@ -299,41 +308,48 @@ mod tests {
     }
 
     #[test]
-    fn http2_doubles_each_round_trip_up_to_the_cap() {
+    fn http2_starts_wider_and_doubles_each_round_trip_up_to_the_cap() {
         let mut window = Window::new(DEFAULT_CAP);
+        let mut limits = vec![window.limit()];
+        // The first answer says HTTP/2.
+        round(&mut window, 1, Signal::Clean, 0.0);
         window.learn(Protocol::Http2);
-        let mut limits = Vec::new();
-        for _ in 0..5 {
+        for _ in 0..3 {
             let limit = window.limit();
             limits.push(limit);
             round(&mut window, limit, Signal::Clean, 0.0);
         }
-        assert_eq!(limits, vec![6, 12, 24, 48, 64]);
+        assert_eq!(limits, vec![6, 32, 64, 64]);
         assert_eq!(window.limit(), 64, "never past the cap");
+        // Under a lower cap, it starts at the cap and doubles up to it.
+        let mut capped = Window::new(20);
+        capped.learn(Protocol::Http2);
+        assert_eq!(capped.limit(), 20);
     }
 
     #[test]
     fn a_burst_of_429s_halves_once_and_then_grows_additively() {
-        let mut window = Window::new(DEFAULT_CAP);
-        window.learn(Protocol::Http2);
-        round(&mut window, 6, Signal::Clean, 0.0);
-        round(&mut window, 12, Signal::Clean, 0.0);
-        assert_eq!(window.limit(), 24);
         let congested = Signal::Congested {
             retry_after_ms: None,
         };
-        round(&mut window, 24, congested, 0.0);
-        assert_eq!(window.limit(), 12, "24 answers of one round: one halving");
+        let mut window = Window::new(DEFAULT_CAP);
+        window.learn(Protocol::Http2);
+        assert_eq!(window.limit(), 32);
+        round(&mut window, 32, congested, 0.0);
+        assert_eq!(window.limit(), 16, "32 answers of one round: one halving");
         assert_eq!(window.record().backoffs, 1);
         // Congestion avoidance: one call more per full window of clean answers.
-        round(&mut window, 12, Signal::Clean, 0.0);
-        assert_eq!(window.limit(), 13);
-        round(&mut window, 13, Signal::Clean, 0.0);
-        assert_eq!(window.limit(), 14);
+        round(&mut window, 16, Signal::Clean, 0.0);
+        assert_eq!(window.limit(), 17);
+        round(&mut window, 17, Signal::Clean, 0.0);
+        assert_eq!(window.limit(), 18);
         // A second episode, later: halves again.
         round(&mut window, 1, congested, 0.0);
-        assert_eq!(window.limit(), 7);
+        assert_eq!(window.limit(), 9);
         assert_eq!(window.record().backoffs, 2);
+        // Learning the protocol again does not undo what the platform asked for.
+        window.learn(Protocol::Http2);
+        assert_eq!(window.limit(), 9);
     }
 
     #[test]
@@ -378,9 +394,9 @@ mod tests {
         let mut window = Window::new(DEFAULT_CAP);
         window.learn(Protocol::Http2);
         round(&mut window, 6, Signal::Silent, 0.0);
-        assert_eq!(window.limit(), 6);
+        assert_eq!(window.limit(), 32);
         round(&mut window, 6, Signal::of_status(500, None), 0.0);
-        assert_eq!(window.limit(), 12, "a 500 is not the platform's load");
+        assert_eq!(window.limit(), 38, "a 500 is not the platform's load");
     }
 
     #[test]
