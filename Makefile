@@ -22,6 +22,9 @@ SCHEMATHESIS_VERSION := 4.32.5
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"/\1/p;q}' Cargo.lock)
 
 LISTEN ?= 127.0.0.1:8080
+# `make run TLS=self-signed`: HTTPS with HTTP/2 (a certificate made at start; browsers warn).
+TLS ?=
+SCHEME := $(if $(TLS),https,http)
 DEMO_DB ?= $(CURDIR)/.tmp/demo.db
 SERVER := $(CURDIR)/target/release/offboard-server
 FUZZ_VENV := $(CURDIR)/.tmp/fuzz-venv
@@ -35,6 +38,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 help:
 	@echo "make run    install what is missing, build, start the demo server with the app on $(LISTEN)"
+	@echo "            (TLS=self-signed: over HTTPS with HTTP/2)"
 	@echo "make test   every test layer: engine unit tests, server integration tests, browser tests"
 	@echo "make lint   cargo fmt --check and clippy -D warnings on both targets"
 	@echo "make bench  benchmarks: directory keystroke, emergency lockout, shipped size"
@@ -110,14 +114,15 @@ server:
 run: app server
 	@mkdir -p $(dir $(DEMO_DB)) && rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	@echo
-	@echo "Offboard is starting on http://$(LISTEN)/"
+	@echo "Offboard is starting on $(SCHEME)://$(LISTEN)/"
 	@echo "Demo credentials (demo data only; never use them anywhere else):"
 	@echo "  Acceldata ADOC  access key demo-owner-ak   secret key demo-owner-sk   (owner)"
 	@echo "                  access key demo-admin-ak   secret key demo-admin-sk   (admin)"
 	@echo "  Treasure Data   API key 1/demo-owner-master (owner), 1/demo-admin-master (admin)"
 	@echo "Press Ctrl-C to stop."
 	@echo
-	$(SERVER) --listen $(LISTEN) --database sqlite://$(DEMO_DB) --demo --static $(CURDIR)/dist
+	$(SERVER) --listen $(LISTEN) --database sqlite://$(DEMO_DB) --demo --static $(CURDIR)/dist \
+	  $(if $(TLS),--tls $(TLS))
 
 # --- tests -------------------------------------------------------------------------------------
 

@@ -2,10 +2,11 @@
 //!
 //! 1. shipped size of `dist/` (raw and brotli) against 200 kB;
 //! 2. directory keystroke latency at 10,000 users in headless Chromium against 50 ms p95;
-//! 3. the ADOC runbook's Emergency Offboarding of `user-heavy` by a plain HTTP client (*b*);
-//! 4. the app's emergency lockout of the same user (*a*), and a/b against 0.25;
-//! 5. and 6. sections 3 and 4 again with 20 ms of latency per call, as against a remote SaaS
-//!    API, which is what the app's concurrency is for (on loopback both sides are CPU-bound);
+//! 3. to 6. the emergency lockout of `user-heavy` in four conditions (loopback and 20 ms per
+//!    call, each over HTTP/1.1 and over HTTPS with HTTP/2): the app's lockout (*a*), the ADOC
+//!    runbook's Emergency Offboarding by a plain HTTP client one call at a time (*b*), and the
+//!    browser's floor (*c*), a plain fetch loop replaying the app's calls; a/b and a/c side by
+//!    side at the end;
 //! 7. twenty each of a lockout, a wizard revoke step and a TD removal against a server failing
 //!    a fifth of its calls: x/20, median and max;
 //! 8. a cold load of the emergency screen on an emulated slow phone: bytes on the wire and the
@@ -28,6 +29,8 @@ mod cold_load;
 mod directory;
 #[path = "bench/emergency.rs"]
 mod emergency;
+#[path = "bench/floor.rs"]
+mod floor;
 #[path = "bench/report.rs"]
 mod report;
 #[path = "bench/runbook.rs"]
@@ -35,6 +38,7 @@ mod runbook;
 #[path = "bench/size.rs"]
 mod size;
 
+use report::Table;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
@@ -54,16 +58,16 @@ async fn main() -> ExitCode {
     }
 
     header(root);
-    let mut failures = Vec::new();
-    let mut section = |name: &str, result: Result<(), String>| {
+    let failures = std::cell::RefCell::new(Vec::new());
+    let section = |name: &str, result: Result<(), String>| {
         if let Err(error) = result {
             println!("   ERROR: {error}");
-            failures.push(format!("{name}: {error}"));
+            failures.borrow_mut().push(format!("{name}: {error}"));
         }
         println!();
     };
 
-    // `BENCH_ONLY=7,8` measures just those sections (1 to 8; 3 to 6 go together).
+    // `BENCH_ONLY=7,8` measures just those sections (1 to 8).
     let only: Option<Vec<u32>> = std::env::var("BENCH_ONLY").ok().map(|list| {
         list.split(',')
             .filter_map(|n| n.trim().parse().ok())
@@ -77,18 +81,68 @@ async fn main() -> ExitCode {
         section("directory keystroke", directory::run().await);
     }
     let mut unavailable = None;
-    for condition in [runbook::LOOPBACK, runbook::REMOTE] {
-        if !(3..=6).any(wanted) {
-            break;
+    let mut floors = Table::new(&[
+        "condition",
+        "a (app)",
+        "b (runbook)",
+        "c (floor)",
+        "a/b",
+        "a/c",
+        "goals",
+    ]);
+    for condition in runbook::CONDITIONS {
+        if !wanted(condition.section) {
+            continue;
         }
+        println!(
+            "{}. Emergency lockout of user-heavy, {}: the app (a), the runbook way (b), the browser's floor (c)",
+            condition.section, condition.words
+        );
         let baseline = runbook::run(condition).await;
         let b = baseline.as_ref().ok().copied();
-        section("runbook baseline", baseline.map(|_| ()));
-        let lockout = emergency::run(condition, b).await;
-        if let Ok(emergency::Outcome::NotAvailable(reason)) = &lockout {
-            unavailable = Some(reason.clone());
+        if let Err(error) = &baseline {
+            println!("   ERROR (b): {error}");
+            failures
+                .borrow_mut()
+                .push(format!("runbook baseline, {}: {error}", condition.words));
         }
-        section("emergency lockout", lockout.map(|_| ()));
+        let a = match emergency::run(condition, b).await {
+            Ok(emergency::Outcome::Measured(measured)) => Some(measured),
+            Ok(emergency::Outcome::NotAvailable(reason)) => {
+                unavailable = Some(reason);
+                None
+            }
+            Err(error) => {
+                println!("   ERROR (a): {error}");
+                failures
+                    .borrow_mut()
+                    .push(format!("emergency lockout, {}: {error}", condition.words));
+                None
+            }
+        };
+        let c = match &a {
+            Some(measured) => match floor::run(condition, &measured.calls).await {
+                Ok(c) => Some(c),
+                Err(error) => {
+                    println!("   ERROR (c): {error}");
+                    failures
+                        .borrow_mut()
+                        .push(format!("floor, {}: {error}", condition.words));
+                    None
+                }
+            },
+            None => None,
+        };
+        let a = a.map(|measured| measured.a_ms);
+        floors.row(floor_row(condition, a, b, c));
+        println!();
+    }
+    if (3..=6).any(wanted) {
+        println!(
+            "Sections 3–6 side by side (medians; the goals: a/c ≤ 1.2 everywhere, and over HTTP/2 at 20 ms a ≤ 350 ms and a/b ≤ 0.08)"
+        );
+        floors.print(3);
+        println!();
     }
     if wanted(7) {
         section("runs under faults", chaos::run().await);
@@ -101,6 +155,7 @@ async fn main() -> ExitCode {
     if let Some(reason) = unavailable {
         println!("emergency lockout not measured: {reason}");
     }
+    let failures = failures.into_inner();
     if failures.is_empty() {
         ExitCode::SUCCESS
     } else {
@@ -150,6 +205,41 @@ fn which(tool: &str) -> Option<PathBuf> {
             .map(|dir| dir.join(tool))
             .find(|candidate| candidate.is_file())
     })
+}
+
+/// One condition's row of the side-by-side table, with the goals it is held to.
+fn floor_row(
+    condition: runbook::Condition,
+    a: Option<f64>,
+    b: Option<f64>,
+    c: Option<f64>,
+) -> Vec<String> {
+    let figure = |value: Option<f64>| value.map_or("—".to_string(), report::ms);
+    let ratio = |x: Option<f64>, y: Option<f64>| match (x, y) {
+        (Some(x), Some(y)) if y > 0.0 => format!("{:.2}", x / y),
+        _ => "—".to_string(),
+    };
+    let mut goals = Vec::new();
+    if let (Some(a), Some(c)) = (a, c) {
+        goals.push(format!("a/c ≤ 1.2 {}", report::pass(a / c <= 1.2)));
+    }
+    if condition.tls && condition.chaos.is_some() {
+        if let Some(a) = a {
+            goals.push(format!("a ≤ 350 ms {}", report::pass(a <= 350.0)));
+        }
+        if let (Some(a), Some(b)) = (a, b) {
+            goals.push(format!("a/b ≤ 0.08 {}", report::pass(a / b <= 0.08)));
+        }
+    }
+    vec![
+        condition.words.to_string(),
+        figure(a),
+        figure(b),
+        figure(c),
+        ratio(a, b),
+        ratio(a, c),
+        goals.join(", "),
+    ]
 }
 
 /// What produced the figures: command, date, machine, browser and source revision.

@@ -123,7 +123,7 @@ pub async fn run() -> Result<(), String> {
 }
 
 async fn lockout(browser: &Browser, server: &TestServer) -> Result<Outcome, String> {
-    let lockout = match drive(browser).await? {
+    let lockout = match drive(browser, false).await? {
         Driven::Done(lockout) => lockout,
         Driven::NotAvailable(reason) => return Err(reason),
     };
