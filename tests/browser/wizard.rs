@@ -261,8 +261,15 @@ async fn the_adoc_wizard_offboards_user_123_by_the_runbook_and_reports_it() {
         lines[0],
         "time,step,method,path,status,duration_ms,attempts,outcome"
     );
-    // One row per call, then the verdict: a row per fact (6) and its headline.
-    assert_eq!(lines.len(), calls.len() + 1 + 7);
+    // One row per call, the calls in flight, then the verdict: a row per fact (6) and its
+    // headline.
+    assert_eq!(lines.len(), calls.len() + 1 + 1 + 7);
+    assert!(
+        lines
+            .iter()
+            .any(|line| line.starts_with(",concurrency,,calls in flight,,,,up to ")),
+        "{csv}"
+    );
     assert!(
         lines.contains(&",verdict,,Account disabled,,,,holds"),
         "{csv}"
