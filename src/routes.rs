@@ -2,7 +2,7 @@
 //! drift apart, and every person's reference is percent-encoded on the way into a URL (emails
 //! carry `+`, ids may carry `/`). The router's own patterns are in `app.rs`.
 
-use offboard_engine::http::encode_component;
+use offboard_engine::http::{decode_component, encode_component};
 
 pub const CONNECT: &str = "/connect";
 pub const DIRECTORY: &str = "/users";
@@ -70,6 +70,16 @@ pub fn emergency(reference: &str) -> String {
     format!("{EMERGENCY}?user={}", encode_component(reference.trim()))
 }
 
+/// The person an emergency link names (`/emergency?user=…`), if `path` is one.
+pub fn emergency_person(path: &str) -> Option<String> {
+    let query = path.strip_prefix(EMERGENCY)?.strip_prefix('?')?;
+    query
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("user="))
+        .map(|encoded| decode_component(encoded).trim().to_string())
+        .filter(|who| !who.is_empty())
+}
+
 /// A finished run's report.
 pub fn run(id: &str) -> String {
     format!("/runs/{}", encode_component(id))
@@ -78,6 +88,21 @@ pub fn run(id: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_emergency_link_names_its_person() {
+        assert_eq!(
+            emergency_person(&emergency("heavy@company.com")).as_deref(),
+            Some("heavy@company.com")
+        );
+        assert_eq!(
+            emergency_person("/emergency?user=ann%2Bops%40company.com&x=1").as_deref(),
+            Some("ann+ops@company.com")
+        );
+        assert_eq!(emergency_person("/emergency"), None);
+        assert_eq!(emergency_person("/emergency?user="), None);
+        assert_eq!(emergency_person("/users/heavy@company.com"), None);
+    }
 
     #[test]
     fn references_are_encoded() {

@@ -3,6 +3,7 @@
 
 use crate::api;
 use crate::components::error_notice::ErrorNotice;
+use crate::pages::emergency::prefetch;
 use crate::routes;
 use crate::session::{Connection, Credentials, Identity, use_session};
 use leptos::prelude::*;
@@ -25,6 +26,8 @@ struct Attempt {
     remember: bool,
     /// As typed in "Most calls at once".
     max_in_flight: String,
+    /// Where the person goes once connected (`?next=`).
+    next: Option<String>,
 }
 
 /// Why an attempt did not connect: a form mistake (nothing was sent) or the platform's answer.
@@ -84,6 +87,7 @@ pub fn ConnectPage() -> impl IntoView {
             credentials,
             remember: remember.get_untracked(),
             max_in_flight: max_in_flight.get_untracked(),
+            next: query.with_untracked(|q| q.get("next")),
         });
     };
 
@@ -182,9 +186,16 @@ async fn check(attempt: Attempt) -> Result<Connection, Failure> {
         remembered: attempt.remember,
         max_in_flight,
     };
+    // Heading for a lockout: the person is read while the credentials are checked.
+    if let Some(who) = attempt.next.as_deref().and_then(routes::emergency_person) {
+        prefetch::start(&connection, &who);
+    }
     let user = api::with_platform(&connection, async |platform| platform.who_am_i().await)
         .await
-        .map_err(Failure::Platform)?;
+        .map_err(|error| {
+            prefetch::forget();
+            Failure::Platform(error)
+        })?;
     connection.identity = Identity { user };
     Ok(connection)
 }

@@ -419,3 +419,46 @@ async fn two_admins_locking_out_the_same_person_both_end_verified() {
     }
     assert_locked_out(&server, "user-heavy").await;
 }
+
+/// An emergency link through Connect: the person is read while the credentials are checked
+/// (the search for them starts before "who am I" has answered), and credentials that fail
+/// leave nothing behind for the right ones.
+#[tokio::test]
+async fn connect_on_an_emergency_link_reads_the_person_while_checking_the_credentials() {
+    let server = TestServer::start(Setup {
+        // Long enough that two reads in a row cannot be mistaken for two at once.
+        chaos: Some("latency-ms=200"),
+        ..Setup::default()
+    })
+    .await;
+    let browser = Browser::open(&server).await;
+    browser.visit("/emergency?user=heavy@company.com").await;
+    browser.connect_adoc("demo-owner-ak", "wrong-secret").await;
+    browser
+        .see_role("alert", "did not accept these credentials")
+        .await;
+    browser.fill("Secret key", "demo-owner-sk").await;
+    browser.press("Connect").await;
+    browser.see("200 API keys · 50 groups").await;
+
+    let overlap: Value = browser
+        .client
+        .execute(
+            "const entries = performance.getEntriesByType('resource');\
+             const last = (part) => entries.filter(e => e.name.includes(part)).pop();\
+             const whoAmI = last('/admin/api/users/current');\
+             const search = last('/admin/api/users/list');\
+             return {searchStart: search.startTime, whoAmIEnd: whoAmI.responseEnd};",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let (search_start, who_am_i_end) = (
+        overlap["searchStart"].as_f64().unwrap(),
+        overlap["whoAmIEnd"].as_f64().unwrap(),
+    );
+    assert!(
+        search_start < who_am_i_end,
+        "the person is searched for while the credentials are checked: {overlap}"
+    );
+}

@@ -4,6 +4,7 @@
 use super::confirm::Confirm;
 use super::find_person::FindPerson;
 use super::guard::{Guard, guard};
+use super::prefetch;
 use super::resume::ResumeLockout;
 use super::timeline::Timeline;
 use crate::api;
@@ -15,6 +16,7 @@ use crate::runs::{RunHandle, storage};
 use crate::session::Connection;
 use leptos::prelude::*;
 use offboard_engine::error::ApiError;
+use offboard_engine::http::LocalBoxFuture;
 use offboard_engine::platform::Capability;
 use offboard_engine::run::journal::Journal;
 use offboard_engine::run::plan::{self, Inventory};
@@ -29,7 +31,17 @@ pub fn Lockout(who: String, connection: Connection) -> impl IntoView {
     let inventory = {
         let connection = connection.clone();
         let who = who.clone();
-        crate::loaded::Loaded::new(move || load(connection.clone(), who.clone()))
+        crate::loaded::Loaded::new(move || {
+            // Connect may have started this read already (see `prefetch`).
+            let started = prefetch::take(&connection, &who);
+            let (connection, who) = (connection.clone(), who.clone());
+            async move {
+                match started {
+                    Some(read) => read.await,
+                    None => load(connection, who).await,
+                }
+            }
+        })
     };
     let run = RwSignal::new_local(None::<RunHandle>);
     // Set when the person chooses to lock out someone who already looks offboarded.
@@ -116,9 +128,16 @@ pub fn Lockout(who: String, connection: Connection) -> impl IntoView {
     view! { <div><Awaited read=inventory loading=format!("Finding {who}…") failed=failed ready=found /></div> }
 }
 
+/// The read of a person for a lockout.
+pub(super) type Read = LocalBoxFuture<'static, Result<Inventory, ApiError>>;
+
 /// The person and their keys (and groups, ADOC), read at once so the confirmation shows counts
 /// and the lockout can start revoking without listing first.
-async fn load(connection: Connection, who: String) -> Result<Inventory, ApiError> {
+pub(super) fn load(connection: Connection, who: String) -> Read {
+    Box::pin(async move { read_inventory(connection, who).await })
+}
+
+async fn read_inventory(connection: Connection, who: String) -> Result<Inventory, ApiError> {
     api::with_platform(&connection, async |platform| {
         let user = platform.find_user(&who).await?;
         let (keys, groups) = futures::join!(platform.keys(&user), async {

@@ -5,6 +5,7 @@ mod confirm;
 mod find_person;
 mod guard;
 mod lockout;
+pub mod prefetch;
 mod resume;
 mod timeline;
 
