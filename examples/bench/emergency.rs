@@ -10,7 +10,7 @@
 use crate::floor::AppCalls;
 use crate::report::{Stats, ms, secs};
 use crate::runbook::{Condition, TARGET_USER, end_state};
-use crate::support::{Browser, Setup, TestServer};
+use crate::support::Browser;
 use fantoccini::Locator;
 use fantoccini::elements::Element;
 use serde_json::{Value, json};
@@ -94,12 +94,7 @@ pub async fn run(condition: Condition, baseline_ms: Option<f64>) -> Result<Outco
     let mut walls = Vec::new();
     let mut last = None;
     for run in 1..=RUNS {
-        let server = TestServer::start(Setup {
-            chaos: condition.chaos,
-            tls: condition.tls,
-            ..Setup::default()
-        })
-        .await;
+        let server = condition.server().await;
         let browser = Browser::open(&server).await;
         let outcome = drive(&browser, false).await;
         let calls = match &outcome {
@@ -256,12 +251,7 @@ pub async fn drive(browser: &Browser, profiled: bool) -> Result<Driven, String> 
 /// the page's own counters (`Performance.getMetrics`): how the page's main thread spent the
 /// lockout, so a cost of the app's own shows where it is.
 async fn profiled(condition: Condition) -> Result<String, String> {
-    let server = TestServer::start(Setup {
-        chaos: condition.chaos,
-        tls: condition.tls,
-        ..Setup::default()
-    })
-    .await;
+    let server = condition.server().await;
     let browser = Browser::open(&server).await;
     browser.cdp("Performance.enable", json!({})).await;
     browser.cdp("Profiler.enable", json!({})).await;

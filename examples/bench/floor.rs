@@ -10,7 +10,7 @@
 
 use crate::report::{Stats, ms};
 use crate::runbook::Condition;
-use crate::support::{Browser, Setup, TestServer};
+use crate::support::Browser;
 use serde_json::{Value, json};
 
 const RUNS: usize = 3;
@@ -134,12 +134,7 @@ pub async fn run(condition: Condition, app: &AppCalls) -> Result<f64, String> {
     let mut times = Vec::new();
     let mut waves = String::new();
     for run in 1..=RUNS {
-        let server = TestServer::start(Setup {
-            chaos: condition.chaos,
-            tls: condition.tls,
-            ..Setup::default()
-        })
-        .await;
+        let server = condition.server().await;
         let browser = Browser::open(&server).await;
         // Same origin as the API, so no CORS: a JSON page with no script of its own.
         browser.visit("/healthz").await;

@@ -306,6 +306,18 @@ pub struct Condition {
     pub tls: bool,
 }
 
+impl Condition {
+    /// The reference server in this condition, on a fresh demo database.
+    pub async fn server(self) -> TestServer {
+        TestServer::start(Setup {
+            chaos: self.chaos,
+            tls: self.tls,
+            ..Setup::default()
+        })
+        .await
+    }
+}
+
 /// A remote SaaS API: every call waits 20 ms on the server, as a round trip would.
 const REMOTE: Option<&str> = Some("latency-ms=20");
 
@@ -350,12 +362,7 @@ pub async fn run(condition: Condition) -> Result<f64, String> {
     let mut table = Table::new(&["run", "calls", "keys", "groups", "wall time", "end state"]);
     for i in 1..=RUNS {
         eprintln!("bench: runbook run {i}/{RUNS}");
-        let server = TestServer::start(Setup {
-            chaos: condition.chaos,
-            tls: condition.tls,
-            ..Setup::default()
-        })
-        .await;
+        let server = condition.server().await;
         let run = offboard(&server.base).await?;
         let state = end_state(&server.base).await?;
         audit = audit_summary(&server.base).await?;

@@ -24,9 +24,21 @@ async fn lock_out_heavy(browser: &Browser) -> Value {
     serde_json::from_str(&downloaded(browser, "", ".json").await).expect("report JSON")
 }
 
-/// user-heavy is disabled with no key and no group left, as the server tells it.
+/// A fresh demo server over HTTPS with HTTP/2, with `chaos`.
+async fn http2_server(chaos: &'static str) -> TestServer {
+    TestServer::start(Setup {
+        tls: true,
+        chaos: Some(chaos),
+        ..Setup::default()
+    })
+    .await
+}
+
+/// user-heavy is disabled with no key and no group left, as the server tells it, and each of
+/// the 200 keys was deleted once: a wider window sends nothing twice.
 async fn assert_heavy_locked_out(server: &TestServer) {
     let owner = server.owner();
+    owner.assert_each_key_deleted_once("user-heavy", 200).await;
     let (_, account) = owner
         .get_through_faults("/admin/api/users/user-heavy")
         .await;
@@ -43,13 +55,8 @@ async fn assert_heavy_locked_out(server: &TestServer) {
 
 #[tokio::test]
 async fn over_http2_the_lockout_keeps_more_than_six_calls_in_flight_and_says_so() {
-    let server = TestServer::start(Setup {
-        tls: true,
-        // Calls that take a moment, as against a remote platform, so they overlap.
-        chaos: Some("latency-ms=20"),
-        ..Setup::default()
-    })
-    .await;
+    // Calls that take a moment, as against a remote platform, so they overlap.
+    let server = http2_server("latency-ms=20").await;
     assert!(server.base.starts_with("https://"), "{}", server.base);
     let browser = Browser::open(&server).await;
     let report = lock_out_heavy(&browser).await;
@@ -64,23 +71,13 @@ async fn over_http2_the_lockout_keeps_more_than_six_calls_in_flight_and_says_so(
         "over HTTP/2 more than six calls at once: {concurrency}"
     );
     assert_eq!(concurrency["backoffs"], 0, "{concurrency}");
-    // Every key was deleted once: a wider window sends nothing twice.
-    server
-        .owner()
-        .assert_each_key_deleted_once("user-heavy", 200)
-        .await;
     assert_heavy_locked_out(&server).await;
 }
 
 #[tokio::test]
 async fn a_rate_limited_platform_is_backed_off_from_and_the_lockout_still_finishes() {
-    let server = TestServer::start(Setup {
-        tls: true,
-        // More than eight calls at once get 429 with Retry-After: 1.
-        chaos: Some("max-in-flight=8,latency-ms=20,retry-after-s=1"),
-        ..Setup::default()
-    })
-    .await;
+    // More than eight calls at once get 429 with Retry-After: 1.
+    let server = http2_server("max-in-flight=8,latency-ms=20,retry-after-s=1").await;
     let mut browser = Browser::open(&server).await;
     browser.patience = RATE_LIMITED_PATIENCE;
     let report = lock_out_heavy(&browser).await;
@@ -100,21 +97,12 @@ async fn a_rate_limited_platform_is_backed_off_from_and_the_lockout_still_finish
         .filter(|call| call["attempts"].as_u64().unwrap_or(1) > 1)
         .count();
     assert!(limited > 0, "some calls were answered 429 and retried");
-    server
-        .owner()
-        .assert_each_key_deleted_once("user-heavy", 200)
-        .await;
     assert_heavy_locked_out(&server).await;
 }
 
 #[tokio::test]
 async fn the_admins_cap_on_calls_in_flight_is_kept() {
-    let server = TestServer::start(Setup {
-        tls: true,
-        chaos: Some("latency-ms=20"),
-        ..Setup::default()
-    })
-    .await;
+    let server = http2_server("latency-ms=20").await;
     let browser = Browser::open(&server).await;
     browser.visit("/emergency?user=heavy@company.com").await;
     // The cap lives under Connect's "Advanced"; a wrong value is explained and sends nothing.
