@@ -41,7 +41,7 @@ help:
 	@echo "            (TLS=self-signed: over HTTPS with HTTP/2)"
 	@echo "make test   every test layer: engine unit tests, server integration tests, browser tests"
 	@echo "make lint   cargo fmt --check and clippy -D warnings on both targets"
-	@echo "make bench  benchmarks: directory keystroke, emergency lockout, shipped size"
+	@echo "make bench  benchmarks: shipped size, directory keystroke, the lockout against the runbook and the browser's floor over HTTP/1.1 and HTTP/2, faults, cold load on a phone"
 	@echo "make fuzz   schemathesis against the reference server's openapi.json (FUZZ_DB=postgres too)"
 
 # --- installs (idempotent) ---------------------------------------------------------------------

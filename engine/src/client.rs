@@ -198,17 +198,12 @@ impl<T: Transport, C: Clock> Client<T, C> {
         }
     }
 
-    /// One attempt, through the congestion window: it waits out a `Retry-After` the platform
-    /// gave any call, and tells the window how the attempt was answered.
+    /// One attempt, counted in the congestion window, which learns how it was answered.
     async fn attempt(&self, request: &Request) -> Result<Response, crate::http::NetworkError> {
-        let hold = self.window.borrow().hold_ms(self.clock.now_ms());
-        if let Some(wait) = hold {
-            self.clock.sleep(wait.ceil() as u64).await;
-        }
         let ticket = self.window.borrow_mut().start();
         let answer = self.transport.send(request).await;
         let signal = match &answer {
-            Ok(response) => Signal::of_status(response.status, response.retry_after_s),
+            Ok(response) => Signal::of_status(response.status),
             Err(_) => Signal::Silent,
         };
         let mut window = self.window.borrow_mut();
@@ -219,7 +214,7 @@ impl<T: Transport, C: Clock> Client<T, C> {
         {
             window.learn(protocol);
         }
-        window.finish(ticket, signal, self.clock.now_ms());
+        window.finish(ticket, signal);
         answer
     }
 

@@ -7,8 +7,10 @@
 //! TCP finds a path's capacity: it grows by one call per clean answer until the first sign of
 //! congestion (slow start, doubling each round trip), then by one call per window of clean
 //! answers (additive increase), and halves on a 429 or 503 (multiplicative decrease), at most
-//! once per round of calls in flight, never below one. A `Retry-After` holds every new call
-//! until it has passed, not only the call that was told. The admin's cap bounds it all.
+//! once per round of calls in flight, never below one. The call that was told to come back
+//! later waits its `Retry-After` (see [`crate::client::RetryPolicy`]) while the others go on in
+//! the narrower window: holding every call would stall a lockout for each answer of a platform
+//! that fails now and then. The admin's cap bounds it all.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -117,18 +119,16 @@ pub struct Ticket(u64);
 pub enum Signal {
     /// An answer that says nothing of the platform's load (2xx, 4xx but 429, a 5xx but 503).
     Clean,
-    /// 429 or 503: the platform is overwhelmed; `retry_after_ms` as it asked, if it did.
-    Congested { retry_after_ms: Option<f64> },
+    /// 429 or 503: the platform is overwhelmed.
+    Congested,
     /// No answer at all (the network): says nothing of load, so the window is left as it is.
     Silent,
 }
 
 impl Signal {
-    pub fn of_status(status: u16, retry_after_s: Option<f64>) -> Self {
+    pub fn of_status(status: u16) -> Self {
         match status {
-            429 | 503 => Signal::Congested {
-                retry_after_ms: retry_after_s.map(|s| s * 1000.0),
-            },
+            429 | 503 => Signal::Congested,
             _ => Signal::Clean,
         }
     }
@@ -152,8 +152,6 @@ pub struct Window {
     /// Calls started before this ticket were in flight at the last decrease: their congestion
     /// signals are the same episode and do not halve again.
     recovered_from: u64,
-    /// New calls wait until then (the clock's ms), as the platform's `Retry-After` asked.
-    hold_until_ms: f64,
 }
 
 impl Window {
@@ -171,7 +169,6 @@ impl Window {
             backoffs: 0,
             issued: 0,
             recovered_from: 0,
-            hold_until_ms: 0.0,
         }
     }
 
@@ -203,12 +200,6 @@ impl Window {
         self.size = self.size.min(self.ceiling());
     }
 
-    /// How long a new call must wait for the platform's `Retry-After` (ms), if at all.
-    pub fn hold_ms(&self, now_ms: f64) -> Option<f64> {
-        let wait = self.hold_until_ms - now_ms;
-        (wait > 0.0).then_some(wait)
-    }
-
     /// A call goes out.
     pub fn start(&mut self) -> Ticket {
         self.issued += 1;
@@ -217,8 +208,8 @@ impl Window {
         Ticket(self.issued)
     }
 
-    /// The call of `ticket` ended with `signal` at `now_ms`.
-    pub fn finish(&mut self, ticket: Ticket, signal: Signal, now_ms: f64) {
+    /// The call of `ticket` ended with `signal`.
+    pub fn finish(&mut self, ticket: Ticket, signal: Signal) {
         self.in_flight = self.in_flight.saturating_sub(1);
         match signal {
             Signal::Silent => {}
@@ -230,10 +221,7 @@ impl Window {
                     self.grow();
                 }
             }
-            Signal::Congested { retry_after_ms } => {
-                if let Some(wait) = retry_after_ms {
-                    self.hold_until_ms = self.hold_until_ms.max(now_ms + wait);
-                }
+            Signal::Congested => {
                 if ticket.0 > self.recovered_from {
                     self.size = (self.size / 2).max(1);
                     self.threshold = self.size;
@@ -287,10 +275,10 @@ mod tests {
     use super::*;
 
     /// Answers `count` calls started together with `signal`, as one round trip.
-    fn round(window: &mut Window, count: usize, signal: Signal, now_ms: f64) {
+    fn round(window: &mut Window, count: usize, signal: Signal) {
         let tickets: Vec<Ticket> = (0..count).map(|_| window.start()).collect();
         for ticket in tickets {
-            window.finish(ticket, signal, now_ms);
+            window.finish(ticket, signal);
         }
     }
 
@@ -301,7 +289,7 @@ mod tests {
         window.learn(Protocol::Http1);
         for _ in 0..20 {
             let limit = window.limit();
-            round(&mut window, limit, Signal::Clean, 0.0);
+            round(&mut window, limit, Signal::Clean);
         }
         assert_eq!(window.limit(), 6);
         assert_eq!(window.record().peak, 6);
@@ -312,12 +300,12 @@ mod tests {
         let mut window = Window::new(DEFAULT_CAP);
         let mut limits = vec![window.limit()];
         // The first answer says HTTP/2.
-        round(&mut window, 1, Signal::Clean, 0.0);
+        round(&mut window, 1, Signal::Clean);
         window.learn(Protocol::Http2);
         for _ in 0..3 {
             let limit = window.limit();
             limits.push(limit);
-            round(&mut window, limit, Signal::Clean, 0.0);
+            round(&mut window, limit, Signal::Clean);
         }
         assert_eq!(limits, vec![6, 32, 64, 64]);
         assert_eq!(window.limit(), 64, "never past the cap");
@@ -329,22 +317,20 @@ mod tests {
 
     #[test]
     fn a_burst_of_429s_halves_once_and_then_grows_additively() {
-        let congested = Signal::Congested {
-            retry_after_ms: None,
-        };
+        let congested = Signal::Congested;
         let mut window = Window::new(DEFAULT_CAP);
         window.learn(Protocol::Http2);
         assert_eq!(window.limit(), 32);
-        round(&mut window, 32, congested, 0.0);
+        round(&mut window, 32, congested);
         assert_eq!(window.limit(), 16, "32 answers of one round: one halving");
         assert_eq!(window.record().backoffs, 1);
         // Congestion avoidance: one call more per full window of clean answers.
-        round(&mut window, 16, Signal::Clean, 0.0);
+        round(&mut window, 16, Signal::Clean);
         assert_eq!(window.limit(), 17);
-        round(&mut window, 17, Signal::Clean, 0.0);
+        round(&mut window, 17, Signal::Clean);
         assert_eq!(window.limit(), 18);
         // A second episode, later: halves again.
-        round(&mut window, 1, congested, 0.0);
+        round(&mut window, 1, congested);
         assert_eq!(window.limit(), 9);
         assert_eq!(window.record().backoffs, 2);
         // Learning the protocol again does not undo what the platform asked for.
@@ -357,24 +343,9 @@ mod tests {
         let mut window = Window::new(DEFAULT_CAP);
         for _ in 0..10 {
             let ticket = window.start();
-            window.finish(
-                ticket,
-                Signal::Congested {
-                    retry_after_ms: None,
-                },
-                0.0,
-            );
+            window.finish(ticket, Signal::Congested);
         }
         assert_eq!(window.limit(), 1);
-    }
-
-    #[test]
-    fn retry_after_holds_every_new_call() {
-        let mut window = Window::new(DEFAULT_CAP);
-        let ticket = window.start();
-        window.finish(ticket, Signal::of_status(429, Some(2.0)), 1_000.0);
-        assert_eq!(window.hold_ms(1_500.0), Some(1_500.0));
-        assert_eq!(window.hold_ms(3_000.0), None);
     }
 
     #[test]
@@ -383,7 +354,7 @@ mod tests {
         window.learn(Protocol::Http2);
         for _ in 0..5 {
             let limit = window.limit();
-            round(&mut window, limit, Signal::Clean, 0.0);
+            round(&mut window, limit, Signal::Clean);
         }
         assert_eq!(window.limit(), 3);
         assert_eq!(Window::new(0).limit(), 1, "a cap of zero still runs");
@@ -393,9 +364,9 @@ mod tests {
     fn silence_and_ordinary_errors_do_not_shrink_the_window() {
         let mut window = Window::new(DEFAULT_CAP);
         window.learn(Protocol::Http2);
-        round(&mut window, 6, Signal::Silent, 0.0);
+        round(&mut window, 6, Signal::Silent);
         assert_eq!(window.limit(), 32);
-        round(&mut window, 6, Signal::of_status(500, None), 0.0);
+        round(&mut window, 6, Signal::of_status(500));
         assert_eq!(window.limit(), 38, "a 500 is not the platform's load");
     }
 

@@ -122,6 +122,7 @@ async fn the_admins_cap_on_calls_in_flight_is_kept() {
     browser
         .see("Enter how many calls may run at once, a whole number from 1 to 256.")
         .await;
+    browser.screenshot("connect-advanced-max-in-flight").await;
     browser.fill("Most calls at once", "4").await;
     browser.press("Connect").await;
     browser.press("Lock out now").await;

@@ -1,7 +1,8 @@
 //! Running a plan's steps: every call recorded in the journal, changes sent at most once, as
 //! many requests in flight as the connection's congestion window allows (six over HTTP/1.1,
-//! more over HTTP/2: see [`crate::congestion`]), and every step reconciling (it lists what is left, removes it,
-//! and lists again) so that a retry, a resume or a key created mid-run all end the same way.
+//! more over HTTP/2: see [`crate::congestion`]), and every step reconciling (it lists what is
+//! left, removes it, and lists again) so that a retry, a resume or a key created mid-run all end
+//! the same way.
 
 use super::journal::{CallKind, CallOutcome, CallRecord, Journal, StepStatus};
 use super::plan::Target;
