@@ -6,11 +6,15 @@
 //! call shares one connection and the limit is the platform's, which the window finds the way
 //! TCP finds a path's capacity: it grows by one call per clean answer until the first sign of
 //! congestion (slow start, doubling each round trip), then by one call per window of clean
-//! answers (additive increase), and halves on a 429 or 503 (multiplicative decrease), at most
-//! once per round of calls in flight, never below one. The call that was told to come back
-//! later waits its `Retry-After` (see [`crate::client::RetryPolicy`]) while the others go on in
-//! the narrower window: holding every call would stall a lockout for each answer of a platform
-//! that fails now and then. The admin's cap bounds it all.
+//! answers (additive increase).
+//!
+//! It shrinks once per round trip, in proportion to how many of that round's answers were 429
+//! or 503, as DCTCP does with congestion marks (RFC 8257): by half when all of them were (a rate
+//! limit, an overloaded platform), by a twelfth when one in six was (a platform that fails now
+//! and then), never below one call. Halving at every such answer, as classic TCP halves at every
+//! loss, would leave a lockout against a flaky platform one call at a time. The call that was
+//! told to come back later waits its `Retry-After` (see [`crate::client::RetryPolicy`]) while the
+//! others go on. The admin's cap bounds it all.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -76,7 +80,7 @@ pub struct ConcurrencyRecord {
     pub cap: usize,
     /// The most calls that were in flight at once.
     pub peak: usize,
-    /// How many times the window was halved for a 429 or 503.
+    /// How many times the window shrank for 429s or 503s.
     pub backoffs: u32,
 }
 
@@ -109,8 +113,7 @@ impl ConcurrencyRecord {
     }
 }
 
-/// Which start of a call an answer belongs to, so a burst of 429s for calls that were all in
-/// flight together halves the window once, not once each.
+/// Which start of a call an answer belongs to, so that answers are judged by round trip.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Ticket(u64);
 
@@ -121,7 +124,7 @@ pub enum Signal {
     Clean,
     /// 429 or 503: the platform is overwhelmed.
     Congested,
-    /// No answer at all (the network): says nothing of load, so the window is left as it is.
+    /// No answer at all (the network): says nothing of load, and is not counted.
     Silent,
 }
 
@@ -149,9 +152,12 @@ pub struct Window {
     peak: usize,
     backoffs: u32,
     issued: u64,
-    /// Calls started before this ticket were in flight at the last decrease: their congestion
-    /// signals are the same episode and do not halve again.
-    recovered_from: u64,
+    /// The round trip being answered began when this many calls had been issued; it ends with
+    /// the first answer to a call issued after that, when every call of the round has had about
+    /// a round trip to answer.
+    round_began: u64,
+    round_answers: usize,
+    round_congested: usize,
 }
 
 impl Window {
@@ -168,7 +174,9 @@ impl Window {
             peak: 0,
             backoffs: 0,
             issued: 0,
-            recovered_from: 0,
+            round_began: 0,
+            round_answers: 0,
+            round_congested: 0,
         }
     }
 
@@ -211,25 +219,49 @@ impl Window {
     /// The call of `ticket` ended with `signal`.
     pub fn finish(&mut self, ticket: Ticket, signal: Signal) {
         self.in_flight = self.in_flight.saturating_sub(1);
+        if ticket.0 > self.round_began {
+            self.end_round();
+        }
         match signal {
             Signal::Silent => {}
-            Signal::Clean if self.size < self.threshold => self.grow(),
-            Signal::Clean => {
-                self.credits += 1;
-                if self.credits >= self.size {
-                    self.credits = 0;
-                    self.grow();
-                }
-            }
             Signal::Congested => {
-                if ticket.0 > self.recovered_from {
-                    self.size = (self.size / 2).max(1);
-                    self.threshold = self.size;
-                    self.credits = 0;
-                    self.backoffs += 1;
-                    self.recovered_from = self.issued;
+                self.round_answers += 1;
+                self.round_congested += 1;
+            }
+            Signal::Clean => {
+                self.round_answers += 1;
+                // A round that has said "overwhelmed" is not one to grow on.
+                if self.round_congested == 0 {
+                    self.grow_on_clean_answer();
                 }
             }
+        }
+    }
+
+    /// Shrinks the window by half the share of the round's answers that were 429 or 503.
+    fn end_round(&mut self) {
+        if self.round_congested > 0 {
+            let share = self.round_congested as f64 / self.round_answers as f64;
+            let kept = (self.size as f64 * (1.0 - share / 2.0)).floor() as usize;
+            self.size = kept.max(1);
+            self.threshold = self.size;
+            self.credits = 0;
+            self.backoffs += 1;
+        }
+        self.round_began = self.issued;
+        self.round_answers = 0;
+        self.round_congested = 0;
+    }
+
+    fn grow_on_clean_answer(&mut self) {
+        if self.size < self.threshold {
+            self.grow();
+            return;
+        }
+        self.credits += 1;
+        if self.credits >= self.size {
+            self.credits = 0;
+            self.grow();
         }
     }
 
@@ -274,12 +306,24 @@ impl crate::json::FromJson for ConcurrencyRecord {
 mod tests {
     use super::*;
 
-    /// Answers `count` calls started together with `signal`, as one round trip.
-    fn round(window: &mut Window, count: usize, signal: Signal) {
-        let tickets: Vec<Ticket> = (0..count).map(|_| window.start()).collect();
-        for ticket in tickets {
+    /// One round trip: `clean + congested` calls started together, the congested ones answered
+    /// first.
+    fn round(window: &mut Window, clean: usize, congested: usize) {
+        let tickets: Vec<Ticket> = (0..clean + congested).map(|_| window.start()).collect();
+        for (n, ticket) in tickets.into_iter().enumerate() {
+            let signal = match n < congested {
+                true => Signal::Congested,
+                false => Signal::Clean,
+            };
             window.finish(ticket, signal);
         }
+    }
+
+    /// Ends the round trip being answered (the next call's answer does; a silent one counts for
+    /// nothing else), so its verdict shows.
+    fn judge(window: &mut Window) {
+        let ticket = window.start();
+        window.finish(ticket, Signal::Silent);
     }
 
     #[test]
@@ -289,7 +333,7 @@ mod tests {
         window.learn(Protocol::Http1);
         for _ in 0..20 {
             let limit = window.limit();
-            round(&mut window, limit, Signal::Clean);
+            round(&mut window, limit, 0);
         }
         assert_eq!(window.limit(), 6);
         assert_eq!(window.record().peak, 6);
@@ -300,61 +344,81 @@ mod tests {
         let mut window = Window::new(DEFAULT_CAP);
         let mut limits = vec![window.limit()];
         // The first answer says HTTP/2.
-        round(&mut window, 1, Signal::Clean);
+        round(&mut window, 1, 0);
         window.learn(Protocol::Http2);
         for _ in 0..3 {
             let limit = window.limit();
             limits.push(limit);
-            round(&mut window, limit, Signal::Clean);
+            round(&mut window, limit, 0);
         }
         assert_eq!(limits, vec![6, 32, 64, 64]);
         assert_eq!(window.limit(), 64, "never past the cap");
-        // Under a lower cap, it starts at the cap and doubles up to it.
         let mut capped = Window::new(20);
         capped.learn(Protocol::Http2);
-        assert_eq!(capped.limit(), 20);
+        assert_eq!(
+            capped.limit(),
+            20,
+            "under a lower cap, it starts at the cap"
+        );
     }
 
     #[test]
-    fn a_burst_of_429s_halves_once_and_then_grows_additively() {
-        let congested = Signal::Congested;
+    fn a_round_of_429s_halves_the_window_once_then_it_grows_additively() {
         let mut window = Window::new(DEFAULT_CAP);
         window.learn(Protocol::Http2);
-        assert_eq!(window.limit(), 32);
-        round(&mut window, 32, congested);
+        round(&mut window, 0, 32);
+        judge(&mut window);
         assert_eq!(window.limit(), 16, "32 answers of one round: one halving");
         assert_eq!(window.record().backoffs, 1);
         // Congestion avoidance: one call more per full window of clean answers.
-        round(&mut window, 16, Signal::Clean);
+        round(&mut window, 16, 0);
         assert_eq!(window.limit(), 17);
-        round(&mut window, 17, Signal::Clean);
+        round(&mut window, 17, 0);
         assert_eq!(window.limit(), 18);
-        // A second episode, later: halves again.
-        round(&mut window, 1, congested);
-        assert_eq!(window.limit(), 9);
-        assert_eq!(window.record().backoffs, 2);
-        // Learning the protocol again does not undo what the platform asked for.
+        // Learning the protocol again does not undo what the platform said.
         window.learn(Protocol::Http2);
-        assert_eq!(window.limit(), 9);
+        assert_eq!(window.limit(), 18);
+    }
+
+    #[test]
+    fn the_window_shrinks_in_proportion_to_the_share_of_429s_and_503s() {
+        let mut window = Window::new(DEFAULT_CAP);
+        window.learn(Protocol::Http2);
+        round(&mut window, 24, 8);
+        judge(&mut window);
+        assert_eq!(
+            window.limit(),
+            28,
+            "a quarter said overwhelmed: an eighth less"
+        );
+        // A platform that fails one call in six now and then keeps most of the window.
+        let mut flaky = Window::new(DEFAULT_CAP);
+        flaky.learn(Protocol::Http1);
+        round(&mut flaky, 5, 1);
+        judge(&mut flaky);
+        assert_eq!(flaky.limit(), 5);
+        round(&mut flaky, 5, 0);
+        assert_eq!(flaky.limit(), 6, "and grows back in a round trip");
     }
 
     #[test]
     fn never_below_one_call() {
         let mut window = Window::new(DEFAULT_CAP);
         for _ in 0..10 {
-            let ticket = window.start();
-            window.finish(ticket, Signal::Congested);
+            round(&mut window, 0, 1);
         }
+        judge(&mut window);
         assert_eq!(window.limit(), 1);
+        assert_eq!(window.record().backoffs, 10);
     }
 
     #[test]
-    fn the_admins_cap_bounds_even_http1() {
+    fn the_admins_cap_bounds_even_http2() {
         let mut window = Window::new(3);
         window.learn(Protocol::Http2);
         for _ in 0..5 {
             let limit = window.limit();
-            round(&mut window, limit, Signal::Clean);
+            round(&mut window, limit, 0);
         }
         assert_eq!(window.limit(), 3);
         assert_eq!(Window::new(0).limit(), 1, "a cap of zero still runs");
@@ -364,10 +428,17 @@ mod tests {
     fn silence_and_ordinary_errors_do_not_shrink_the_window() {
         let mut window = Window::new(DEFAULT_CAP);
         window.learn(Protocol::Http2);
-        round(&mut window, 6, Signal::Silent);
+        for _ in 0..6 {
+            judge(&mut window);
+        }
         assert_eq!(window.limit(), 32);
-        round(&mut window, 6, Signal::of_status(500));
+        let tickets: Vec<Ticket> = (0..6).map(|_| window.start()).collect();
+        for ticket in tickets {
+            window.finish(ticket, Signal::of_status(500));
+        }
+        judge(&mut window);
         assert_eq!(window.limit(), 38, "a 500 is not the platform's load");
+        assert_eq!(window.record().backoffs, 0);
     }
 
     #[test]
