@@ -142,11 +142,12 @@ impl Signal {
 pub struct Window {
     cap: usize,
     protocol: Option<Protocol>,
-    /// Calls allowed in flight.
-    size: usize,
+    /// Calls allowed in flight, fractional so that shrinking by a twelfth is not rounded up to
+    /// a whole call (which would wear a small window down at every failure).
+    size: f64,
     /// Below it the window grows by one per clean answer (slow start); from it on, by one per
     /// full window of clean answers, counted in `credits`.
-    threshold: usize,
+    threshold: f64,
     credits: usize,
     in_flight: usize,
     peak: usize,
@@ -167,8 +168,8 @@ impl Window {
         Self {
             cap,
             protocol: None,
-            size: HTTP1_CONNECTIONS.min(cap),
-            threshold: usize::MAX,
+            size: HTTP1_CONNECTIONS.min(cap) as f64,
+            threshold: f64::INFINITY,
             credits: 0,
             in_flight: 0,
             peak: 0,
@@ -182,7 +183,7 @@ impl Window {
 
     /// How many calls may be in flight now.
     pub fn limit(&self) -> usize {
-        self.size.clamp(1, self.ceiling())
+        (self.size as usize).clamp(1, self.ceiling())
     }
 
     /// The most the window may grow to on this connection.
@@ -203,9 +204,9 @@ impl Window {
         self.protocol = Some(protocol);
         let untried = self.backoffs == 0;
         if protocol.multiplexes() && untried {
-            self.size = self.size.max(MULTIPLEXED_START);
+            self.size = self.size.max(MULTIPLEXED_START as f64);
         }
-        self.size = self.size.min(self.ceiling());
+        self.size = self.size.min(self.ceiling() as f64);
     }
 
     /// A call goes out.
@@ -227,13 +228,12 @@ impl Window {
             Signal::Congested => {
                 self.round_answers += 1;
                 self.round_congested += 1;
+                // The first sign of congestion ends slow start.
+                self.threshold = self.threshold.min(self.size);
             }
             Signal::Clean => {
                 self.round_answers += 1;
-                // A round that has said "overwhelmed" is not one to grow on.
-                if self.round_congested == 0 {
-                    self.grow_on_clean_answer();
-                }
+                self.grow_on_clean_answer();
             }
         }
     }
@@ -242,10 +242,8 @@ impl Window {
     fn end_round(&mut self) {
         if self.round_congested > 0 {
             let share = self.round_congested as f64 / self.round_answers as f64;
-            let kept = (self.size as f64 * (1.0 - share / 2.0)).floor() as usize;
-            self.size = kept.max(1);
+            self.size = (self.size * (1.0 - share / 2.0)).max(1.0);
             self.threshold = self.size;
-            self.credits = 0;
             self.backoffs += 1;
         }
         self.round_began = self.issued;
@@ -259,14 +257,14 @@ impl Window {
             return;
         }
         self.credits += 1;
-        if self.credits >= self.size {
+        if self.credits >= self.limit() {
             self.credits = 0;
             self.grow();
         }
     }
 
     fn grow(&mut self) {
-        self.size = (self.size + 1).min(self.ceiling());
+        self.size = (self.size + 1.0).min(self.ceiling() as f64);
     }
 
     pub fn record(&self) -> ConcurrencyRecord {
@@ -399,6 +397,20 @@ mod tests {
         assert_eq!(flaky.limit(), 5);
         round(&mut flaky, 5, 0);
         assert_eq!(flaky.limit(), 6, "and grows back in a round trip");
+    }
+
+    #[test]
+    fn a_platform_failing_now_and_then_does_not_wear_the_window_down() {
+        let mut window = Window::new(DEFAULT_CAP);
+        window.learn(Protocol::Http1);
+        let mut smallest = window.limit();
+        // One answer of every round trip is a 503.
+        for _ in 0..40 {
+            let limit = window.limit();
+            round(&mut window, limit - 1, 1);
+            smallest = smallest.min(window.limit());
+        }
+        assert!(smallest >= 5, "{smallest}");
     }
 
     #[test]
