@@ -148,6 +148,20 @@ async fn wizard_revoke(browser: &Browser, server: &TestServer) -> Result<Outcome
     )
     .await?;
     let wall_ms = clicked.elapsed().as_secs_f64() * 1000.0;
+    let said = match said.starts_with('✓') {
+        true => said,
+        // The step's own words, so a miss can be told from a harness fault.
+        false => {
+            browser.screenshot("bench-faults-wizard-miss").await;
+            let page = browser.body_text().await;
+            let from = page.find("did not finish").unwrap_or(0);
+            page[from..]
+                .chars()
+                .take(160)
+                .collect::<String>()
+                .replace('\n', " ")
+        }
+    };
     let keys = patient_get(
         server,
         &format!("/admin/api/users/{TARGET_USER}/api-keys?size=1"),
