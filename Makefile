@@ -33,13 +33,14 @@ FUZZ_DB ?= sqlite
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help install install-rust-target install-trunk install-wasm-bindgen install-wasm-opt \
-        install-chromium install-axe install-postgres install-brotli check-versions app server run test test-unit test-browser \
+        install-chromium install-axe install-postgres install-brotli check-versions app server cli run test test-unit test-browser \
         lint fmt bench install-schemathesis fuzz
 
 help:
 	@echo "make run    install what is missing, build, start the demo server with the app on $(LISTEN)"
 	@echo "            (TLS=self-signed: over HTTPS with HTTP/2)"
 	@echo "make test   every test layer: engine unit tests, server integration tests, browser tests"
+	@echo "make cli    build the offboard command line into target/release/offboard"
 	@echo "make lint   cargo fmt --check and clippy -D warnings on both targets"
 	@echo "make bench  benchmarks: shipped size, directory keystroke, the lockout against the runbook and the browser's floor over HTTP/1.1 and HTTP/2, faults, cold load on a phone"
 	@echo "make fuzz   schemathesis against the reference server's openapi.json (FUZZ_DB=postgres too)"
@@ -107,6 +108,10 @@ app: install-rust-target install-trunk install-wasm-bindgen install-wasm-opt ins
 
 server:
 	cargo build --release -p offboard-server
+
+# The `offboard` command line (target/release/offboard).
+cli:
+	cargo build --release -p offboard-cli
 
 # --- run ---------------------------------------------------------------------------------------
 
