@@ -39,17 +39,9 @@ pub fn stopwatch(ms: f64) -> String {
     }
 }
 
-/// A duration in words: `3 s`, `4 min 12 s`, `1 h 5 min`.
-pub fn duration_words(ms: f64) -> String {
-    let seconds = (ms.max(0.0) / 1000.0).round() as u64;
-    match seconds {
-        s if s < 60 => format!("{s} s"),
-        s if s < 3600 && s % 60 == 0 => format!("{} min", s / 60),
-        s if s < 3600 => format!("{} min {} s", s / 60, s % 60),
-        s if s % 3600 < 60 => format!("{} h", s / 3600),
-        s => format!("{} h {} min", s / 3600, s % 3600 / 60),
-    }
-}
+/// A duration in words: `3 s`, `4 min 12 s`, `1 h 5 min` (the engine's, so screens and
+/// reports say it alike).
+pub use offboard_engine::words::duration as duration_words;
 
 /// Epoch ms as `2024-12-05 09:30:00 UTC`: a moment a report or notice states in full.
 pub fn utc(epoch_ms: f64) -> String {

@@ -3,6 +3,7 @@
 mod api;
 mod app;
 mod components;
+mod digest;
 mod download;
 mod format;
 mod loaded;

@@ -465,11 +465,17 @@ fn check_report_writable(run: &Run) -> Result<(), Failure> {
         .map_err(|error| Failure::bad_input(format!("cannot write {}: {error}", path.display())))
 }
 
-/// The report to `--report`, or stdout (also when the file cannot be written after all).
+/// The report to `--report`, or stdout (also when the file cannot be written after all), and
+/// its SHA-256 on stderr: the digest the console prints on a report's paper copy.
 fn write_report(journal: &Journal, run: &Run) {
-    let text = serde_json::to_string_pretty(&report::to_json(journal)).unwrap_or_default();
+    use sha2::Digest;
+    let text = report::to_json_text(journal);
+    eprintln!(
+        "Report SHA-256: {:x}",
+        sha2::Sha256::digest(text.as_bytes())
+    );
     if let Some(path) = &run.report {
-        match std::fs::write(path, format!("{text}\n")) {
+        match std::fs::write(path, &text) {
             Ok(()) => return,
             Err(error) => eprintln!(
                 "offboard: cannot write {}: {error}; the report follows on stdout",
@@ -477,7 +483,7 @@ fn write_report(journal: &Journal, run: &Run) {
             ),
         }
     }
-    println!("{text}");
+    print!("{text}");
 }
 
 /// Today in UTC, `YYYY-MM-DD`, as the departure date recorded when none is given.

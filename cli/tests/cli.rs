@@ -3,6 +3,7 @@
 //! answers and audit log are the evidence, never the command's word alone.
 
 use serde_json::Value;
+use sha2::Digest;
 use std::process::Output;
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
@@ -232,6 +233,10 @@ async fn an_emergency_run_leaves_no_key_no_group_and_a_disabled_account() {
     run.assert_status(0);
     let report = run.report();
     assert_eq!(report["verdict"]["outcome"], "verified", "{report:#}");
+    // Notified when the command started: the removal is timed against every control.
+    let evidence = &report["evidence"];
+    assert!(evidence["accessRemovedAt"].is_string(), "{evidence:#}");
+    assert_eq!(evidence["controls"][0]["status"], "met", "{evidence:#}");
     assert!(
         run.stderr.contains("Access removed and verified"),
         "{}",
@@ -546,8 +551,13 @@ async fn treasure_data_keys_move_to_a_stronger_role_only_when_accepted() {
     // The user is gone, but their keys live on under the owner: not "verified", and said so.
     accepted.assert_status(1);
     assert!(accepted.stdout.is_empty(), "the report went to the file");
-    let written: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let text = std::fs::read_to_string(&report).unwrap();
+    let written: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(written["verdict"]["outcome"], "keys-live-on", "{written:#}");
+    // The digest printed is the file's.
+    let digest = format!("{:x}", sha2::Sha256::digest(text.as_bytes()));
+    let said = format!("Report SHA-256: {digest}");
+    assert!(accepted.stderr.contains(&said), "{}", accepted.stderr);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -25,6 +25,19 @@ pub fn noun_for(n: usize, noun: &str) -> String {
     }
 }
 
+/// A duration in words: `3 s`, `4 min 12 s`, `1 h 5 min`; whole units, without float
+/// formatting (which costs the wasm 10 kB).
+pub fn duration(ms: f64) -> String {
+    let seconds = (ms.max(0.0) / 1000.0).round() as u64;
+    match seconds {
+        s if s < 60 => format!("{s} s"),
+        s if s < 3600 && s % 60 == 0 => format!("{} min", s / 60),
+        s if s < 3600 => format!("{} min {} s", s / 60, s % 60),
+        s if s % 3600 < 60 => format!("{} h", s / 3600),
+        s => format!("{} h {} min", s / 3600, s % 3600 / 60),
+    }
+}
+
 /// "The check passed." / "Both checks passed." / "All 5 checks passed."
 pub fn all_checks_passed(n: usize) -> String {
     match n {

@@ -4,6 +4,7 @@ pub mod already_offboarded;
 pub mod awaited;
 pub mod call_list;
 pub mod error_notice;
+pub mod evidence;
 pub mod key_options;
 pub mod modal;
 pub mod no_such_person;

@@ -11,7 +11,7 @@ pub fn ReportActions(run: RunHandle) -> impl IntoView {
         let (name, text) = run.with(|journal| {
             (
                 format!("{}.json", journal.id),
-                serde_json::to_string_pretty(&report::to_json(journal)).unwrap_or_default(),
+                report::to_json_text(journal),
             )
         });
         download::save(&name, "application/json", &text);

@@ -220,10 +220,27 @@ async fn the_adoc_wizard_offboards_user_123_by_the_runbook_and_reports_it() {
 
     // The report, as filed.
     browser.press("Download report (JSON)").await;
-    let json: Value =
-        serde_json::from_str(&downloaded(&browser, "offboarding-user-123-", ".json").await)
-            .unwrap();
+    let file = downloaded(&browser, "offboarding-user-123-", ".json").await;
+    let json: Value = serde_json::from_str(&file).unwrap();
     assert_eq!(json["verdict"]["passed"], true, "{}", json["verdict"]);
+    // The report on screen (and on paper) carries the SHA-256 of exactly this file, and the
+    // times an auditor measures against each control.
+    let digest = format!(
+        "{:x}",
+        <sha2::Sha256 as sha2::Digest>::digest(file.as_bytes())
+    );
+    browser.see(&digest).await;
+    let evidence = &json["evidence"];
+    assert!(evidence["accessRemovedAt"].is_string(), "{evidence}");
+    assert!(evidence["verifiedAt"].is_string(), "{evidence}");
+    assert_eq!(evidence["controls"][0]["status"], "met", "{evidence}");
+    let high = browser.see("NIST SP 800-53 PS-4, FedRAMP High").await;
+    let row = high.find(Locator::XPath("./ancestor::tr")).await.unwrap();
+    let row = row.text().await.unwrap();
+    assert!(
+        row.contains("Met") && row.contains("Access removed"),
+        "{row}"
+    );
     assert_eq!(json["operator"], "Olivia Owner <owner@company.com>");
     assert_eq!(json["target"]["reference"], "user-123");
     assert!(json["notifiedAt"].is_string());
@@ -261,9 +278,15 @@ async fn the_adoc_wizard_offboards_user_123_by_the_runbook_and_reports_it() {
         lines[0],
         "time,step,method,path,status,duration_ms,attempts,outcome"
     );
-    // One row per call, the calls in flight, then the verdict: a row per fact (6) and its
-    // headline.
-    assert_eq!(lines.len(), calls.len() + 1 + 1 + 7);
+    // One row per call, the calls in flight, the evidence (5 moments, 6 controls), then the
+    // verdict: a row per fact (6) and its headline.
+    assert_eq!(lines.len(), calls.len() + 1 + 1 + 11 + 7);
+    assert!(
+        lines
+            .iter()
+            .any(|line| line.starts_with(",evidence,,Access removed,,,,20")),
+        "{csv}"
+    );
     assert!(
         lines
             .iter()

@@ -3,6 +3,7 @@
 
 pub mod document;
 pub mod edit;
+pub mod evidence;
 pub mod execute;
 pub mod journal;
 pub mod plan;

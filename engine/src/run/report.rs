@@ -1,8 +1,10 @@
-//! The report a run ends with: who, whom, when, every call made, what was verified, and the
-//! snapshot, as JSON to file and as a CSV timeline.
+//! The report a run ends with: who, whom, when, every call made, what was verified, the
+//! snapshot, and the evidence auditors measure (see [`super::evidence`]), as JSON to file and
+//! as a CSV timeline.
 
+use super::evidence::{Evidence, evidence};
 use super::journal::{CallKind, CallOutcome, Journal, StepStatus};
-use super::plan::Action;
+use super::plan::{Action, RunKind};
 use super::verdict::{FactState, Verdict};
 use crate::snapshot::{Snapshot, csv};
 use crate::time::rfc3339;
@@ -222,12 +224,78 @@ pub fn to_json(journal: &Journal) -> Value {
             "summary": verdict.summary,
             "facts": verdict.facts,
         },
+        "evidence": is_offboarding(plan.kind).then(|| evidence_json(&evidence(journal))),
         "steps": steps,
         "concurrency": journal.concurrency,
         "calls": calls,
         "verifications": verifications,
         "snapshot": journal.snapshot.as_ref().map(Snapshot::to_json),
     })
+}
+
+/// The report as the file holds it: the text downloaded, written by the command line, and
+/// whose SHA-256 the printed copy carries (so the two can be matched).
+pub fn to_json_text(journal: &Journal) -> String {
+    let mut text = serde_json::to_string_pretty(&to_json(journal)).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Runs that take access away carry the evidence auditors measure; a verification or a
+/// reactivation has no removal to time.
+pub fn is_offboarding(kind: RunKind) -> bool {
+    matches!(
+        kind,
+        RunKind::Wizard | RunKind::Emergency | RunKind::Deletion
+    )
+}
+
+fn evidence_json(evidence: &Evidence) -> Value {
+    json!({
+        "notifiedAt": evidence.notified_at_ms.map(rfc3339),
+        "accountClosed": evidence.closed.map(|(how, at)| json!({ "how": how, "at": rfc3339(at) })),
+        "lastKeyRevokedAt": evidence.last_key_revoked_at_ms.map(rfc3339),
+        "accessRemovedAt": evidence.access_removed_at_ms.map(rfc3339),
+        "verifiedAt": evidence.verified_at_ms.map(rfc3339),
+        "notifiedToAccessRemovedMs": evidence.removal_ms().map(|ms| ms.round()),
+        "notifiedToVerifiedMs": evidence.verified_ms().map(|ms| ms.round()),
+        "controls": evidence.controls,
+    })
+}
+
+/// The evidence as CSV rows: the moments, then one row per control with its finding.
+fn evidence_rows(evidence: &Evidence) -> Vec<Vec<String>> {
+    let time = |at: Option<f64>| at.map(rfc3339).unwrap_or_else(|| "—".to_string());
+    let mut moments = vec![("Notified", time(evidence.notified_at_ms))];
+    if let Some((how, at)) = evidence.closed {
+        moments.push((how.label(), time(Some(at))));
+    }
+    moments.extend([
+        ("Last key revoked", time(evidence.last_key_revoked_at_ms)),
+        ("Access removed", time(evidence.access_removed_at_ms)),
+        ("Verified", time(evidence.verified_at_ms)),
+    ]);
+    let row = |step: &str, what: &str, value: String| {
+        vec![
+            String::new(),
+            step.to_string(),
+            String::new(),
+            what.to_string(),
+            String::new(),
+            String::new(),
+            String::new(),
+            value,
+        ]
+    };
+    let mut rows: Vec<Vec<String>> = moments
+        .into_iter()
+        .map(|(what, at)| row("evidence", what, at))
+        .collect();
+    for control in &evidence.controls {
+        let finding = format!("{}. {}", control.status.label(), control.finding);
+        rows.push(row("control", control.control, finding));
+    }
+    rows
 }
 
 /// The timeline: one row per call.
@@ -289,6 +357,9 @@ pub fn to_csv(journal: &Journal) -> String {
             String::new(),
             concurrency.describe(),
         ]);
+    }
+    if is_offboarding(journal.plan.kind) {
+        rows.extend(evidence_rows(&evidence(journal)));
     }
     // The verdict closes the timeline, one row per fact, so the CSV alone tells what is left.
     let verdict = verdict(journal);

@@ -1024,3 +1024,136 @@ fn the_admins_cap_bounds_a_run() {
     assert_eq!(journal.borrow().concurrency.expect("recorded").peak, 10);
     assert!(journal.borrow().verifications[0].passed());
 }
+
+mod evidence {
+    use super::*;
+    use crate::run::evidence::{AccountClosed, ControlStatus, evidence};
+
+    /// The fake clock's epoch: every call of a run against the fake happens at this instant.
+    const RUN_AT_MS: f64 = 1_733_390_000_000.0;
+    const MINUTE_MS: f64 = 60_000.0;
+
+    fn finished_wizard() -> Journal {
+        let fake = Fake::runbook();
+        let journal = RefCell::new(adoc_wizard());
+        run_all(&fake, &journal);
+        journal.into_inner()
+    }
+
+    fn statuses(journal: &Journal) -> Vec<ControlStatus> {
+        evidence(journal)
+            .controls
+            .iter()
+            .map(|c| c.status)
+            .collect()
+    }
+
+    #[test]
+    fn a_verified_run_is_timed_from_notification_against_each_control() {
+        use ControlStatus::{Met, NoFixedLimit, NotMet};
+        let mut journal = finished_wizard();
+        journal.notified_at_ms = Some(RUN_AT_MS - 30.0 * MINUTE_MS);
+        let found = evidence(&journal);
+        assert_eq!(found.closed, Some((AccountClosed::Disabled, RUN_AT_MS)));
+        assert_eq!(found.last_key_revoked_at_ms, Some(RUN_AT_MS));
+        assert_eq!(found.access_removed_at_ms, Some(RUN_AT_MS));
+        assert_eq!(found.verified_at_ms, Some(RUN_AT_MS));
+        assert_eq!(found.removal_ms(), Some(30.0 * MINUTE_MS));
+        let names: Vec<&str> = found.controls.iter().map(|c| c.control).collect();
+        assert_eq!(
+            names,
+            [
+                "The platform's offboarding runbook",
+                "SOC 2 CC6.2",
+                "ISO/IEC 27001:2022 A.5.18",
+                "NIST SP 800-53 PS-4, FedRAMP High",
+                "NIST SP 800-53 PS-4, FedRAMP Moderate",
+                "PCI DSS v4.0 8.2.5"
+            ]
+        );
+        assert_eq!(
+            statuses(&journal),
+            [Met, NoFixedLimit, NoFixedLimit, Met, Met, NoFixedLimit]
+        );
+        assert_eq!(
+            found.controls[0].finding,
+            "Access removed 30 min after notification, within 1 h."
+        );
+
+        // Notified two hours earlier: the one-hour targets are missed, the four-hour one met.
+        journal.notified_at_ms = Some(RUN_AT_MS - 120.0 * MINUTE_MS);
+        assert_eq!(
+            statuses(&journal),
+            [
+                NotMet,
+                NoFixedLimit,
+                NoFixedLimit,
+                NotMet,
+                Met,
+                NoFixedLimit
+            ]
+        );
+        assert_eq!(
+            evidence(&journal).controls[3].finding,
+            "Access removed 2 h after notification, 1 h over the 1 h limit."
+        );
+
+        journal.notified_at_ms = None;
+        assert!(
+            statuses(&journal)
+                .iter()
+                .all(|status| *status == ControlStatus::Unknown)
+        );
+    }
+
+    #[test]
+    fn a_run_that_left_access_claims_no_removal_and_meets_no_control() {
+        let fake = Fake::runbook();
+        let mut unfinished = adoc_wizard();
+        let verify = unfinished.plan.step_index("verify").unwrap();
+        unfinished.skip(verify, "not now", RUN_AT_MS).unwrap();
+        let journal = RefCell::new(unfinished);
+        run_all(&fake, &journal);
+        let mut journal = journal.into_inner();
+        journal.notified_at_ms = Some(RUN_AT_MS - MINUTE_MS);
+        let found = evidence(&journal);
+        assert!(!report::verdict(&journal).passed());
+        assert_eq!(found.access_removed_at_ms, None);
+        assert_eq!(found.verified_at_ms, None);
+        assert!(
+            found
+                .controls
+                .iter()
+                .all(|c| c.status == ControlStatus::NotMet
+                    && c.finding == "Access is not proved removed: see the verdict.")
+        );
+    }
+
+    #[test]
+    fn reports_carry_the_evidence_and_a_verification_carries_none() {
+        let mut journal = finished_wizard();
+        journal.notified_at_ms = Some(RUN_AT_MS - 30.0 * MINUTE_MS);
+        let json = report::to_json(&journal);
+        assert_eq!(json["evidence"]["notifiedToAccessRemovedMs"], 1_800_000.0);
+        assert_eq!(json["evidence"]["accountClosed"]["how"], "disabled");
+        assert_eq!(json["evidence"]["controls"][3]["status"], "met");
+        let csv = report::to_csv(&journal);
+        assert!(
+            csv.lines()
+                .any(|line| line == ",evidence,,Account disabled,,,,2024-12-05T09:13:20Z"),
+            "{csv}"
+        );
+        assert!(
+            csv.lines().any(|line| line.starts_with(
+                ",control,,PCI DSS v4.0 8.2.5,,,,\"No fixed limit. Access removed 30 min"
+            )),
+            "{csv}"
+        );
+        assert!(report::to_json_text(&journal).ends_with("}\n"));
+
+        let verification = plan::verification(Dialect::Adoc, &inventory());
+        let only_reads = Journal::new(verification, "o".into(), "e".into(), 0.0);
+        assert!(report::to_json(&only_reads)["evidence"].is_null());
+        assert!(!report::to_csv(&only_reads).contains(",evidence,"));
+    }
+}

@@ -3,6 +3,7 @@
 
 use crate::api::now_ms;
 use crate::components::call_list::CallList;
+use crate::components::evidence::EvidenceView;
 use crate::components::platform_silent::PlatformSilent;
 use crate::components::report_actions::ReportActions;
 use crate::components::verdict::OpenFacts;
@@ -92,6 +93,7 @@ pub fn Timeline(run: RunHandle, connection: Connection, inventory: Inventory) ->
                     <section class="card" aria-labelledby="evidence-title">
                         <h2 id="evidence-title">"Evidence"</h2>
                         <VerificationView verification=verification />
+                        <EvidenceView run=run />
                     </section>
                 }
             })

@@ -6,6 +6,7 @@
 use super::clock::{HOUR_MS, has_target};
 use super::reverify::CACHE_MS;
 use super::snapshot_view::SnapshotView;
+use crate::components::evidence::EvidenceView;
 use crate::components::report_actions::ReportActions;
 use crate::components::verdict::OpenFacts;
 use crate::components::verification::VerificationView;
@@ -143,6 +144,7 @@ pub fn ReportView(run: RunHandle) -> impl IntoView {
                     <dt>"Calls in flight"</dt><dd>{journal.concurrency.map_or_else(|| "—".to_string(), |c| c.describe())}</dd>
                     <dt>"Report id"</dt><dd class="mono">{journal.id.clone()}</dd>
                 </dl>
+                <EvidenceView run=run />
                 <h3>"Steps"</h3>
                 <table class="compact report-steps">
                     <thead><tr>
