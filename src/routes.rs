@@ -7,6 +7,7 @@ use offboard_engine::http::{decode_component, encode_component};
 pub const CONNECT: &str = "/connect";
 pub const DIRECTORY: &str = "/users";
 pub const EMERGENCY: &str = "/emergency";
+pub const RUNS: &str = "/runs";
 
 /// Connect, then back to `next` (a path with its query) once connected.
 pub fn connect_then(next: &str) -> String {
@@ -82,7 +83,7 @@ pub fn emergency_person(path: &str) -> Option<String> {
 
 /// A finished run's report.
 pub fn run(id: &str) -> String {
-    format!("/runs/{}", encode_component(id))
+    format!("{RUNS}/{}", encode_component(id))
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! one per line (`METHOD path body`), so it reads in a terminal and greps in a job's log.
 
 use offboard_engine::http::{Body, Request, encode_form};
-use offboard_engine::run::plan::{Plan, RunKind};
+use offboard_engine::run::plan::Plan;
 use offboard_engine::words;
 use std::fmt::Write;
 
@@ -12,7 +12,7 @@ pub fn describe(plan: &Plan, base_url: &str) -> String {
     let _ = writeln!(
         out,
         "Dry run, nothing is changed. {} of {} <{}> on {} ({base_url}):",
-        kind(plan.kind),
+        plan.kind.label(),
         target.name,
         target.email,
         plan.dialect.label()
@@ -45,16 +45,6 @@ pub fn describe(plan: &Plan, base_url: &str) -> String {
         if changes == 1 { "a change" } else { "changes" }
     );
     out
-}
-
-fn kind(kind: RunKind) -> &'static str {
-    match kind {
-        RunKind::Wizard => "Guided offboarding",
-        RunKind::Emergency => "Emergency lockout",
-        RunKind::Verification => "Verification (already offboarded)",
-        RunKind::Deletion => "Deletion",
-        RunKind::Reactivation => "Reactivation",
-    }
 }
 
 /// `PUT /admin/api/users/u-1 {"enabled":false}`: the body compact, on the same line.

@@ -10,6 +10,7 @@ use crate::pages::connect::ConnectPage;
 use crate::pages::directory::{Directory, DirectoryPage};
 use crate::pages::emergency::EmergencyPage;
 use crate::pages::run_report::RunReportPage;
+use crate::pages::runs::RunsPage;
 use crate::pages::user::UserPage;
 use crate::pages::wizard::WizardPage;
 use crate::routes;
@@ -38,6 +39,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/users/:reference/offboard") view=|| connected(|connection| view! { <WizardPage connection /> }) />
                     <Route path=path!("/users/:reference") view=|| connected(|connection| view! { <UserPage connection /> }) />
                     <Route path=path!("/emergency") view=|| connected(|connection| view! { <EmergencyPage connection /> }) />
+                    <Route path=path!("/runs") view=|| connected(|_| view! { <RunsPage /> }) />
                     <Route path=path!("/runs/:id") view=|| connected(|_| view! { <RunReportPage /> }) />
                 </Routes>
             </main>

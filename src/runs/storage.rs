@@ -10,7 +10,7 @@ use serde_json::Value;
 const INDEX_KEY: &str = "offboard.runs";
 const RUN_PREFIX: &str = "offboard.run.";
 /// Older finished runs are dropped beyond this many.
-const KEEP: usize = 20;
+pub const KEEP: usize = 20;
 
 /// What the index says about one run, enough to offer "resume".
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -88,6 +88,11 @@ pub fn load(id: &str) -> Option<Journal> {
         .ok()
         .flatten()?;
     Journal::restore(&raw)
+}
+
+/// Every run this browser keeps (a journal that no longer reads back is left out).
+pub fn journals() -> Vec<Journal> {
+    index().iter().filter_map(|entry| load(&entry.id)).collect()
 }
 
 pub fn discard(id: &str) {

@@ -17,6 +17,7 @@ mod faults;
 mod http2;
 mod navigation;
 mod reactivate;
+mod runs;
 mod secrets;
 mod user_page;
 mod verdicts;

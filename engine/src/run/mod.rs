@@ -5,6 +5,7 @@ pub mod document;
 pub mod edit;
 pub mod evidence;
 pub mod execute;
+pub mod history;
 pub mod journal;
 pub mod plan;
 pub mod report;

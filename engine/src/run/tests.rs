@@ -1157,3 +1157,47 @@ mod evidence {
         assert!(!report::to_csv(&only_reads).contains(",evidence,"));
     }
 }
+
+mod history {
+    use super::*;
+    use crate::run::history::{RunSummary, Standing, to_csv};
+
+    #[test]
+    fn a_finished_run_is_summed_up_with_its_verdict_and_time_to_removal() {
+        let fake = Fake::runbook();
+        let journal = RefCell::new(adoc_wizard());
+        journal.borrow_mut().notified_at_ms = Some(1_733_390_000_000.0 - 90_000.0);
+        run_all(&fake, &journal);
+        let summary = RunSummary::of(&journal.borrow());
+        assert_eq!(summary.standing(), Standing::Verified);
+        assert_eq!(summary.verdict_words(), "Access removed and verified.");
+        assert_eq!(summary.removal_ms, Some(90_000.0));
+        assert!(summary.finished_at_ms.is_some());
+        assert!(summary.matches("first.last OLIVIA"));
+        assert!(summary.matches("guided 127.0.0.1"));
+        assert!(!summary.matches("first.last bob"));
+
+        let csv = to_csv(&[summary]);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), 2);
+        assert!(lines[0].starts_with("id,kind,platform,endpoint,run_by,person"));
+        assert!(
+            lines[1].contains(",Guided offboarding,Acceldata ADOC,http://127.0.0.1:8080,"),
+            "{csv}"
+        );
+        assert!(
+            lines[1].ends_with(",Access removed and verified.,2024-12-05T09:11:50Z,90"),
+            "{csv}"
+        );
+    }
+
+    #[test]
+    fn an_unfinished_run_says_so_whatever_it_has_verified() {
+        let unfinished = adoc_wizard();
+        let summary = RunSummary::of(&unfinished);
+        assert_eq!(summary.standing(), Standing::Unfinished);
+        assert_eq!(summary.verdict_words(), "Not finished");
+        assert_eq!(summary.finished_at_ms, None);
+        assert_eq!(summary.removal_ms, None);
+    }
+}
