@@ -95,6 +95,12 @@ impl FromJson for u32 {
     }
 }
 
+impl FromJson for i64 {
+    fn from_json(value: &Value) -> Read<Self> {
+        value.as_i64().ok_or("expected a whole number")
+    }
+}
+
 impl FromJson for usize {
     fn from_json(value: &Value) -> Read<Self> {
         unsigned(value, usize::MAX as u64).map(|n| n as usize)

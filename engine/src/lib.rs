@@ -4,6 +4,7 @@
 //! reference server shares [`policy`] with it so that the rule the UI shows is the rule the server
 //! enforces.
 
+pub mod audit;
 pub mod client;
 pub mod congestion;
 pub mod credentials;

@@ -14,7 +14,7 @@
 use axum::Json;
 use axum::extract::{RawQuery, State};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row, any::AnyRow};
 
@@ -26,7 +26,7 @@ use crate::routes::Routes;
 use crate::state::AppState;
 
 /// The `prevHash` of the first event.
-pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+pub use offboard_engine::audit::GENESIS;
 
 /// Which dialect a call came in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,65 +188,30 @@ pub struct Event {
 }
 
 impl Event {
-    /// The hash this event should carry given its content and `prev_hash`.
+    /// The hash this event should carry given its content and `prev_hash` (the input is built
+    /// by the engine, as the console builds it to check the chain).
     pub fn compute_hash(&self) -> String {
-        let body = json!({
-            "seq": self.seq,
-            "at": self.at,
-            "actorUserId": self.actor_user_id,
-            "actorKey": self.actor_key,
-            "dialect": self.dialect,
-            "action": self.action,
-            "targetUserId": self.target_user_id,
-            "subject": self.subject,
-            "outcome": self.outcome,
-            "status": self.status,
-            "detail": self.detail,
-        });
-        let mut hasher = Sha256::new();
-        hasher.update(self.prev_hash.as_bytes());
-        hasher.update(b"\n");
-        hasher.update(canonical_json(&body).as_bytes());
-        hex::encode(hasher.finalize())
+        let event = offboard_engine::audit::AuditEvent {
+            seq: self.seq,
+            at: self.at.clone(),
+            actor_user_id: self.actor_user_id.clone(),
+            actor_key: self.actor_key.clone(),
+            dialect: self.dialect.clone(),
+            action: self.action.clone(),
+            target_user_id: self.target_user_id.clone(),
+            subject: self.subject.clone(),
+            outcome: self.outcome.clone(),
+            status: self.status,
+            detail: self.detail.clone(),
+            prev_hash: self.prev_hash.clone(),
+            hash: self.hash.clone(),
+        };
+        hex::encode(Sha256::digest(event.hash_input().as_bytes()))
     }
 }
 
-/// JSON with object keys sorted by their UTF-8 bytes and no whitespace.
-pub fn canonical_json(value: &Value) -> String {
-    let mut out = String::new();
-    write_canonical(value, &mut out);
-    out
-}
-
-fn write_canonical(value: &Value, out: &mut String) {
-    match value {
-        Value::Object(map) => {
-            let mut entries: Vec<_> = map.iter().collect();
-            entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-            out.push('{');
-            for (i, (key, item)) in entries.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push_str(&Value::String(key.clone()).to_string());
-                out.push(':');
-                write_canonical(item, out);
-            }
-            out.push('}');
-        }
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_canonical(item, out);
-            }
-            out.push(']');
-        }
-        scalar => out.push_str(&scalar.to_string()),
-    }
-}
+/// JSON with object keys sorted by their UTF-8 bytes and no whitespace (the engine's).
+pub use offboard_engine::audit::canonical_json;
 
 const EVENT_COLUMNS: &str = "seq, occurred_at, actor_user_id, actor_key, dialect, action, \
      target_user_id, subject, outcome, status, detail, prev_hash, hash";
@@ -493,6 +458,7 @@ async fn list_events(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn canonical_json_sorts_keys_at_every_depth() {

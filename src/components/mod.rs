@@ -1,6 +1,7 @@
 //! Shared widgets.
 
 pub mod already_offboarded;
+pub mod audit_trail;
 pub mod awaited;
 pub mod call_list;
 pub mod error_notice;

@@ -106,6 +106,36 @@ async fn the_runs_page_lists_a_wizard_and_a_lockout_reopens_exports_and_deletes(
             .await
             .starts_with("/runs/emergency-user-123-")
     );
+    // Beneath it, the platform's own audit log of the person, its chain checked in the page,
+    // the lockout's events marked.
+    browser.see("Chain verified here: all").await;
+    browser.see("API key deleted: AK-abc123").await;
+    browser.see("of them during this run (marked)").await;
+    browser.link("Runs").await.click().await.unwrap();
+
+    // The person the wizard offboarded: their audit log under the report and on their page.
+    browser
+        .link("Open the report of the guided offboarding of Ben Haddad")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser.see("Report: Ben Haddad").await;
+    let verified = browser.see("Chain verified here: all").await;
+    browser.see("Account updated").await;
+    let element = serde_json::to_value(&verified).unwrap();
+    browser
+        .client
+        .execute(
+            "arguments[0].scrollIntoView({block: 'start'})",
+            vec![element],
+        )
+        .await
+        .unwrap();
+    browser.screenshot("runs-report-audit-log").await;
+    browser.link("user-gen-0001").await.click().await.unwrap();
+    browser.see_role("status", "Chain verified here: all").await;
+    browser.see("Account updated").await;
     browser.link("Runs").await.click().await.unwrap();
 
     // Every run, exported and read back from the file.
@@ -137,9 +167,18 @@ async fn the_runs_page_lists_a_wizard_and_a_lockout_reopens_exports_and_deletes(
         .await;
     browser.screenshot("runs-delete-confirm").await;
     browser.press("Cancel").await;
-    let (tag, focused) = browser.focused().await;
+    // The focus moves once the dialog is gone (the next frame).
+    let mut focused = browser.focused().await;
+    for _ in 0..50 {
+        if focused.0 == "button" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        focused = browser.focused().await;
+    }
+    let (tag, name) = focused;
     assert_eq!(
-        (tag.as_str(), focused.as_str()),
+        (tag.as_str(), name.as_str()),
         ("button", "Delete"),
         "the focus is back"
     );

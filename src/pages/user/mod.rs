@@ -9,6 +9,7 @@ mod sections;
 mod snapshot_panel;
 
 use crate::api;
+use crate::components::audit_trail::AuditTrail;
 use crate::components::error_notice::ApiErrorNotice;
 use crate::components::no_such_person::{NoSuchPerson, is_missing};
 use crate::routes;
@@ -119,6 +120,14 @@ pub fn UserPage(connection: Connection) -> impl IntoView {
             Some(view! { <Reactivate connection=connection.clone() user=found on_done=reread /> })
         }
     };
+    // The platform's own record of what was done to this person, its chain checked here.
+    let audit_trail = {
+        let connection = connection.clone();
+        move || {
+            let person = found_user.get()?;
+            Some(view! { <AuditTrail connection=connection.clone() person=person /> })
+        }
+    };
     let page = move || {
         if missing.get() {
             return view! {
@@ -159,6 +168,7 @@ pub fn UserPage(connection: Connection) -> impl IntoView {
                     </section>
                 })}
             </div>
+            {audit_trail.clone()}
         }
         .into_any()
     };
