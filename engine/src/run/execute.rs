@@ -22,6 +22,25 @@ use std::cell::RefCell;
 /// How many times a step lists and removes again before it reports what is left.
 const ROUNDS: usize = 3;
 
+/// A listing a step cannot go on without, asked again (up to [`ROUNDS`] times) while it fails
+/// for a passing reason (5xx, 429, no answer). Each try already had the client's own attempts,
+/// but under a platform failing one call in five, five failures in a row still come once in
+/// 3,000 calls, and one failed listing would end a 200-key step that a removal failing the same
+/// way would only have delayed (its key shows up in the next round's list).
+async fn patiently<T, F, Fut>(read: F) -> Result<T, ApiError>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<T, ApiError>>,
+{
+    let mut tries = 1;
+    loop {
+        match read().await {
+            Err(error) if error.is_transient() && tries < ROUNDS => tries += 1,
+            answer => return answer,
+        }
+    }
+}
+
 /// What a 404 means for a call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OnMissing {
@@ -296,12 +315,14 @@ impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
     pub(crate) async fn list_keys(&self, step: usize) -> Result<Vec<ApiKey>, ApiError> {
         let api = self.api();
         let reference = self.target().reference;
-        every_page(api.keys_page_size(), |page| {
-            let request = api.list_keys(&reference, page);
-            async move {
-                let answer = self.read(step, request).await?;
-                api.parse_keys_page(&answer.json()?)
-            }
+        patiently(|| {
+            every_page(api.keys_page_size(), |page| {
+                let request = api.list_keys(&reference, page);
+                async move {
+                    let answer = self.read(step, request).await?;
+                    api.parse_keys_page(&answer.json()?)
+                }
+            })
         })
         .await
     }
@@ -311,12 +332,12 @@ impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
         let request = api
             .list_groups(&self.target())
             .ok_or_else(|| not_offered(api.label(), Capability::Groups))?;
-        let answer = self.read(step, request).await?;
-        Ok(api
-            .parse_groups(&answer.json()?)?
-            .into_iter()
-            .map(|group| group.id)
-            .collect())
+        let groups = patiently(|| async {
+            let answer = self.read(step, request.clone()).await?;
+            api.parse_groups(&answer.json()?)
+        })
+        .await?;
+        Ok(groups.into_iter().map(|group| group.id).collect())
     }
 
     /// Lists the keys and revokes them, again until nothing is left (a key created meanwhile

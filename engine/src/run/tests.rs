@@ -229,6 +229,31 @@ fn a_key_created_mid_run_is_revoked_too() {
 }
 
 #[test]
+fn a_listing_that_keeps_failing_for_a_while_is_asked_again_not_the_end_of_the_step() {
+    // Listing the keys fails ten times in a row: step 1's listing (which records a section it
+    // could not read and goes on) and every one of the client's five attempts at the revoke
+    // step's first listing. Then the platform answers again: the step goes on.
+    let fake = Fake::runbook();
+    fake.faults
+        .borrow_mut()
+        .push(("/admin/api/users/user-123/api-keys".into(), 503, 10));
+    let journal = RefCell::new(adoc_wizard());
+    run_all(&fake, &journal);
+    let journal = journal.into_inner();
+    for (index, step) in journal.steps.iter().enumerate() {
+        assert_eq!(step.status, StepStatus::Done, "step {index}");
+    }
+    assert!(
+        fake.state
+            .borrow()
+            .keys
+            .values()
+            .all(|user| user != "user-123")
+    );
+    assert!(journal.verifications[0].passed());
+}
+
+#[test]
 fn transient_failures_are_retried_and_a_missing_key_counts_as_revoked() {
     let fake = Fake::runbook();
     fake.faults
