@@ -30,6 +30,68 @@ pub enum Command {
     Plan(Target),
     /// Offboards the person, verifies, and writes the report (JSON) to stdout or --report.
     Run(Run),
+    /// Offboards everyone a CSV names, a few at a time, after checking every row; one result
+    /// line per person (CSV) on stdout or --result.
+    Bulk(Bulk),
+}
+
+/// `offboard bulk`: the CSV's columns are `email` or `user_id`, and optionally `reason`,
+/// `handed_off_to`, `mode` (disable, emergency, delete) and `api_keys` (delete, reassign:EMAIL).
+#[derive(Debug, Args)]
+pub struct Bulk {
+    /// The platform's API dialect.
+    #[arg(long, value_enum)]
+    pub dialect: DialectArg,
+    /// The platform's base URL, e.g. https://adoc.example.com.
+    #[arg(long, value_parser = base_url)]
+    pub base_url: String,
+    /// The CSV of people to offboard, one per row.
+    #[arg(long)]
+    pub csv: PathBuf,
+    /// Check every row and print what each would do; changes nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Keep each person's journal here, and continue the unfinished ones: the same command
+    /// started again after a kill does nothing twice. Each person's report is written here too.
+    #[arg(long, required_unless_present = "dry_run")]
+    pub journal_dir: Option<PathBuf>,
+    /// Write the result (one line per person, CSV) here instead of stdout.
+    #[arg(long)]
+    pub result: Option<PathBuf>,
+    /// How many people are offboarded at once.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=32))]
+    pub people_at_once: u16,
+    /// The departure date recorded for mode disable, YYYY-MM-DD; today (UTC) if not given.
+    #[arg(long, value_parser = departure_date)]
+    pub date: Option<String>,
+    /// A file of NAME=value lines holding the credentials.
+    #[arg(long)]
+    pub credentials_file: Option<PathBuf>,
+    /// The most calls in flight at once for each person (1–256).
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub max_in_flight: u16,
+    /// Reassign keys to someone with a stronger role than their owner's (the keys gain it).
+    #[arg(long)]
+    pub accept_key_escalation: bool,
+}
+
+impl Bulk {
+    /// The single-person options one row runs with.
+    pub fn target(&self, user: &str, mode: Mode) -> Target {
+        Target {
+            dialect: self.dialect,
+            base_url: self.base_url.clone(),
+            user: user.to_string(),
+            mode,
+            keys: None,
+            replacement: None,
+            reason: None,
+            date: self.date.clone(),
+            credentials_file: self.credentials_file.clone(),
+            max_in_flight: self.max_in_flight,
+            accept_key_escalation: self.accept_key_escalation,
+        }
+    }
 }
 
 /// Who is offboarded, where, and how: what `plan` and `run` share.

@@ -5,6 +5,7 @@
 //! stdout or `--report`, and the exit status says whether access was removed and verified.
 
 mod args;
+mod bulk;
 mod credentials;
 mod dry_run;
 mod journal_file;
@@ -35,6 +36,7 @@ fn main() -> ExitCode {
         match &cli.command {
             Command::Plan(target) => offboarding::plan(target).await,
             Command::Run(run) => offboarding::run(run).await,
+            Command::Bulk(bulk) => bulk::run(bulk).await,
         }
     });
     outcome.unwrap_or_else(|failure| {

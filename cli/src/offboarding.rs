@@ -11,6 +11,7 @@ use crate::native::{self, Api};
 use crate::progress::Progress;
 use crate::{credentials, dry_run, schedule};
 use offboard_engine::client::RetryPolicy;
+use offboard_engine::credentials::Credentials;
 use offboard_engine::dialect::{Capability, Dialect, KeyDisposal};
 use offboard_engine::error::ApiError;
 use offboard_engine::model::User;
@@ -76,52 +77,10 @@ pub async fn run(run: &Run) -> Result<ExitCode, Failure> {
     }
     check_report_writable(run)?;
     let file = run.journal.as_deref().map(JournalFile::new);
-    let earlier = match &file {
-        Some(file) => file.load().map_err(Failure::bad_input)?,
-        None => None,
-    };
-    // The guided steps' departure as checked now; a continued run takes it from the arguments.
-    let mut departure = None;
-    let journal = match earlier {
-        Some(journal) => {
-            check_same_run(&journal, target, &connection.base_url)?;
-            let from = file.as_ref().map(|f| f.path().display().to_string());
-            eprintln!(
-                "offboard: continuing the run in {} ({} calls made so far)",
-                from.unwrap_or_default(),
-                journal.calls.len()
-            );
-            journal
-        }
-        None => {
-            let prepared = prepare(&connection, target).await?;
-            departure = prepared.departure.clone();
-            let mut journal = prepared.journal(&connection);
-            if let Some(notified) = run.notified_at {
-                journal.notified_at_ms = Some(notified.unix_timestamp_nanos() as f64 / 1e6);
-            }
-            journal
-        }
-    };
-    let journal = RefCell::new(journal);
-    let progress = Progress::new(&journal, file.as_ref());
-    progress.changed();
-    let client = connection
-        .client
-        .with_retry(RetryPolicy::riding_out_outages(OUTAGE_PATIENCE_MS));
-    let notify = || progress.changed();
-    let runner = Runner::new(&client, &journal, &notify);
-    let wizard = journal.borrow().plan.kind == RunKind::Wizard;
-    if wizard && !journal.borrow().plan.departure_confirmed() {
-        let departure = match departure {
-            Some(checked) => checked,
-            None => departure_as_given(target)?,
-        };
-        decide_after_documenting(&runner, &journal, departure, target).await;
-    }
-    runner.run_remaining().await;
-    progress.changed();
-    let journal = journal.into_inner();
+    let notified_at_ms = run
+        .notified_at
+        .map(|at| at.unix_timestamp_nanos() as f64 / 1e6);
+    let journal = offboard_one(&connection, target, file.as_ref(), notified_at_ms, None).await?;
     write_report(&journal, run);
     let verdict = report::verdict(&journal);
     eprintln!("{}", verdict.headline);
@@ -136,25 +95,81 @@ pub async fn run(run: &Run) -> Result<ExitCode, Failure> {
     })
 }
 
+/// One person's offboarding, from a fresh plan or from the unfinished run `file` holds, to its
+/// end; the journal comes back for its report. `who` prefixes the progress lines (bulk runs
+/// print several people's at once).
+pub async fn offboard_one(
+    connection: &Connection,
+    target: &Target,
+    file: Option<&JournalFile>,
+    notified_at_ms: Option<f64>,
+    who: Option<&str>,
+) -> Result<Journal, Failure> {
+    let earlier = match file {
+        Some(file) => file.load().map_err(Failure::bad_input)?,
+        None => None,
+    };
+    // The guided steps' departure as checked now; a continued run takes it from the arguments.
+    let mut departure = None;
+    let journal = match earlier {
+        Some(journal) => {
+            check_same_run(&journal, target, &connection.base_url)?;
+            let from = file.map(|f| f.path().display().to_string());
+            eprintln!(
+                "offboard: continuing the run in {} ({} calls made so far)",
+                from.unwrap_or_default(),
+                journal.calls.len()
+            );
+            journal
+        }
+        None => {
+            let prepared = prepare(connection, target).await?;
+            departure = prepared.departure.clone();
+            let mut journal = prepared.journal(connection);
+            if let Some(notified) = notified_at_ms {
+                journal.notified_at_ms = Some(notified);
+            }
+            journal
+        }
+    };
+    let journal = RefCell::new(journal);
+    let progress = Progress::new(&journal, file, who);
+    progress.changed();
+    let client = connection.run_client()?;
+    let notify = || progress.changed();
+    let runner = Runner::new(&client, &journal, &notify);
+    let wizard = journal.borrow().plan.kind == RunKind::Wizard;
+    if wizard && !journal.borrow().plan.departure_confirmed() {
+        let departure = match departure {
+            Some(checked) => checked,
+            None => departure_as_given(target)?,
+        };
+        decide_after_documenting(&runner, &journal, departure, target).await;
+    }
+    runner.run_remaining().await;
+    progress.changed();
+    Ok(journal.into_inner())
+}
+
 /// The platform, and who the credentials belong to (an administrator, or they are refused).
-struct Connection {
+pub struct Connection {
+    /// For reads, which give up at once when the platform is unreachable.
     client: Api,
-    dialect: Dialect,
-    base_url: String,
-    actor: Option<User>,
+    credentials: Credentials,
+    max_in_flight: usize,
+    pub dialect: Dialect,
+    pub base_url: String,
+    pub actor: Option<User>,
 }
 
 impl Connection {
-    async fn open(target: &Target) -> Result<Self, Failure> {
+    pub async fn open(target: &Target) -> Result<Self, Failure> {
         let dialect = Dialect::from(target.dialect);
         let credentials = credentials::read(dialect, target.credentials_file.as_deref())
             .map_err(Failure::bad_input)?;
-        let client = native::client(
-            &target.base_url,
-            credentials,
-            usize::from(target.max_in_flight),
-        )
-        .map_err(Failure::cannot_start)?;
+        let max_in_flight = usize::from(target.max_in_flight);
+        let client = native::client(&target.base_url, credentials.clone(), max_in_flight)
+            .map_err(Failure::cannot_start)?;
         let actor = Platform::new(&client, dialect)
             .who_am_i()
             .await
@@ -167,14 +182,23 @@ impl Connection {
             })?;
         Ok(Self {
             client,
+            credentials,
+            max_in_flight,
             dialect,
             base_url: target.base_url.clone(),
             actor,
         })
     }
 
-    fn platform(&self) -> Platform<'_, native::HttpTransport, native::SystemClock> {
+    pub fn platform(&self) -> Platform<'_, native::HttpTransport, native::SystemClock> {
         Platform::new(&self.client, self.dialect)
+    }
+
+    /// A client for one run: its own congestion window, and an outage waited out.
+    fn run_client(&self) -> Result<Api, Failure> {
+        let client = native::client(&self.base_url, self.credentials.clone(), self.max_in_flight)
+            .map_err(Failure::cannot_start)?;
+        Ok(client.with_retry(RetryPolicy::riding_out_outages(OUTAGE_PATIENCE_MS)))
     }
 
     /// How the reports name who ran it.
@@ -188,8 +212,8 @@ impl Connection {
 }
 
 /// The plan drawn from what was read, with what the run needs besides.
-struct Prepared {
-    plan: Plan,
+pub struct Prepared {
+    pub plan: Plan,
     /// The guided steps' departure, applied once step 1 has documented access.
     departure: Option<Departure>,
 }
@@ -226,7 +250,7 @@ impl Prepared {
 }
 
 /// Reads the person and everything the plan needs, checks the rules, and draws the plan.
-async fn prepare(connection: &Connection, target: &Target) -> Result<Prepared, Failure> {
+pub async fn prepare(connection: &Connection, target: &Target) -> Result<Prepared, Failure> {
     let dialect = connection.dialect;
     let inventory = read_inventory(connection, &target.user).await?;
     let person = &inventory.user;

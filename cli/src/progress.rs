@@ -15,6 +15,8 @@ const EVERY: Duration = Duration::from_secs(1);
 pub struct Progress<'a> {
     journal: &'a RefCell<Journal>,
     file: Option<&'a JournalFile>,
+    /// Put before each line ("user-123: "), where several people's runs print at once.
+    prefix: String,
     /// Each step's status as last printed.
     shown: RefCell<Vec<Option<StepStatus>>>,
     last_count_line: Cell<Instant>,
@@ -23,11 +25,16 @@ pub struct Progress<'a> {
 }
 
 impl<'a> Progress<'a> {
-    pub fn new(journal: &'a RefCell<Journal>, file: Option<&'a JournalFile>) -> Self {
+    pub fn new(
+        journal: &'a RefCell<Journal>,
+        file: Option<&'a JournalFile>,
+        who: Option<&str>,
+    ) -> Self {
         let steps = journal.borrow().steps.len();
         Self {
             journal,
             file,
+            prefix: who.map_or_else(String::new, |who| format!("{who}: ")),
             shown: RefCell::new(vec![None; steps]),
             last_count_line: Cell::new(Instant::now()),
             unsaved: Cell::new(false),
@@ -53,11 +60,19 @@ impl<'a> Progress<'a> {
             };
             match &state.status {
                 StepStatus::Pending => {}
-                StepStatus::Running => eprintln!("[{}/{count}] {title}…", index + 1),
-                StepStatus::Done => eprintln!("      done{seconds}{}", detail(done())),
-                StepStatus::Failed { summary } => eprintln!("      failed{seconds}: {summary}"),
+                StepStatus::Running => eprintln!("{}[{}/{count}] {title}…", self.prefix, index + 1),
+                StepStatus::Done => {
+                    eprintln!("{}      done{seconds}{}", self.prefix, detail(done()))
+                }
+                StepStatus::Failed { summary } => {
+                    eprintln!("{}      failed{seconds}: {summary}", self.prefix)
+                }
                 StepStatus::Skipped { reason } => {
-                    eprintln!("[{}/{count}] {title}: skipped: {reason}", index + 1)
+                    eprintln!(
+                        "{}[{}/{count}] {title}: skipped: {reason}",
+                        self.prefix,
+                        index + 1
+                    )
                 }
             }
             shown[index] = Some(state.status.clone());
@@ -72,7 +87,7 @@ impl<'a> Progress<'a> {
             self.last_count_line.set(Instant::now());
             let so_far = report::progress(&journal, index).describe();
             if !so_far.is_empty() {
-                eprintln!("      … {so_far}");
+                eprintln!("{}      … {so_far}", self.prefix);
             }
         }
     }

@@ -584,3 +584,190 @@ async fn a_journal_of_another_run_is_not_continued() {
         refused.stderr
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bulk_checks_every_row_then_offboards_the_rest_once_each() {
+    let platform = Platform::start().await;
+    let csv = platform.file("leavers.csv");
+    std::fs::write(
+        &csv,
+        "email,reason,handed_off_to,mode\n\
+         first.last@company.com,Team closed,replacement@company.com,disable\n\
+         user.0001@company.com,,,emergency\n\
+         nobody@company.com,,,emergency\n\
+         owner@company.com,,,emergency\n\
+         user.0002@company.com,\"Contract ended, not renewed\",,disable\n",
+    )
+    .unwrap();
+    let journals = platform.file("journals");
+    let bulk = |extra: &[&str]| {
+        let mut args = vec![
+            "bulk",
+            "--dialect",
+            "adoc",
+            "--base-url",
+            &platform.base,
+            "--csv",
+            &csv,
+        ];
+        args.extend_from_slice(extra);
+        args.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    };
+
+    // The dry run says what each row would do, and which will not run and why.
+    let dry = platform.offboard(&strs(&bulk(&["--dry-run"]))).await;
+    dry.assert_status(1);
+    assert!(
+        dry.stderr
+            .contains("line 4  nobody@company.com  emergency  will not run: No such person"),
+        "{}",
+        dry.stderr
+    );
+    assert!(dry.stderr.contains("line 5  owner@company.com  emergency  will not run: You cannot remove or lock out your own account."), "{}", dry.stderr);
+    assert!(
+        dry.stderr.contains("3 of 5 rows will run; 2 will not"),
+        "{}",
+        dry.stderr
+    );
+    assert!(
+        dry.stdout
+            .contains("line 2: Guided offboarding of first.last@company.com: "),
+        "{}",
+        dry.stdout
+    );
+    assert!(
+        dry.stdout
+            .contains("line 3: Emergency lockout of user.0001@company.com: "),
+        "{}",
+        dry.stdout
+    );
+    assert_eq!(
+        changes(&platform.audit("user-123").await),
+        0,
+        "a dry run changes nothing"
+    );
+
+    // The run: the three that may, each verified; the result names every row.
+    let run = platform
+        .offboard(&strs(&bulk(&[
+            "--journal-dir",
+            &journals,
+            "--people-at-once",
+            "2",
+        ])))
+        .await;
+    run.assert_status(1);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines[0], "line,who,mode,result,detail,report");
+    assert!(
+        lines[1]
+            .starts_with("2,first.last@company.com,disable,verified,Access removed and verified.,"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        lines[2].starts_with("3,user.0001@company.com,emergency,verified,"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        lines[3].starts_with("4,nobody@company.com,emergency,not run,No such person"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        lines[4].starts_with("5,owner@company.com,emergency,not run,"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        lines[5].starts_with("6,user.0002@company.com,disable,verified,"),
+        "{}",
+        run.stdout
+    );
+    // Each person's progress is named, and each report written beside the journals.
+    assert!(
+        run.stderr
+            .contains("first.last@company.com: [1/6] Document current access"),
+        "{}",
+        run.stderr
+    );
+    let report: Value = serde_json::from_str(
+        &std::fs::read_to_string(format!(
+            "{journals}/line-2-first.last@company.com.report.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(report["verdict"]["outcome"], "verified");
+    let user = platform.adoc("/admin/api/users/user-123").await;
+    assert_eq!(user["enabled"], false);
+    assert_eq!(user["attributes"]["reason"][0], "Team closed");
+    let owned = platform
+        .adoc("/torch-pipeline/api/pipelines?owner=replacement@company.com")
+        .await;
+    assert_eq!(owned["pipelines"].as_array().map(Vec::len), Some(3));
+    let owner = platform.adoc("/admin/api/users/user-owner").await;
+    assert_eq!(
+        owner["enabled"], true,
+        "a row the rules forbid is never sent"
+    );
+
+    // Started again with the same journals: every finished run is reported again, nothing sent.
+    let before = platform.audit("user-123").await.len();
+    let again = platform
+        .offboard(&strs(&bulk(&["--journal-dir", &journals])))
+        .await;
+    again.assert_status(1);
+    assert_eq!(
+        again
+            .stdout
+            .lines()
+            .filter(|l| l.contains(",verified,"))
+            .count(),
+        3
+    );
+    assert_eq!(platform.audit("user-123").await.len(), before);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bulk_file_that_is_not_a_list_of_people_stops_before_anything() {
+    let platform = Platform::start().await;
+    let csv = platform.file("typo.csv");
+    std::fs::write(&csv, "emial,reason\nfirst.last@company.com,bye\n").unwrap();
+    let run = platform
+        .offboard(&[
+            "bulk",
+            "--dialect",
+            "adoc",
+            "--base-url",
+            &platform.base,
+            "--csv",
+            &csv,
+            "--dry-run",
+        ])
+        .await;
+    run.assert_status(2);
+    assert!(
+        run.stderr.contains("Unknown column \u{201c}emial\u{201d}"),
+        "{}",
+        run.stderr
+    );
+    let missing = platform
+        .offboard(&[
+            "bulk",
+            "--dialect",
+            "adoc",
+            "--base-url",
+            &platform.base,
+            "--csv",
+            &csv,
+        ])
+        .await;
+    missing.assert_status(2);
+    assert!(
+        missing.stderr.contains("--journal-dir"),
+        "{}",
+        missing.stderr
+    );
+}

@@ -5,6 +5,7 @@
 //! enforces.
 
 pub mod audit;
+pub mod bulk;
 pub mod client;
 pub mod congestion;
 pub mod credentials;

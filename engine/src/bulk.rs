@@ -1,0 +1,476 @@
+//! Bulk offboarding's input: a CSV of people, read and checked before anything runs, then each
+//! row previewed against the platform (who it is, and whether it may run).
+//!
+//! Columns (a header row, any order, any case): `email` or `user_id` (one of them per row),
+//! and optionally `reason`, `handed_off_to`, `mode` (`disable`, the default: the guided steps;
+//! `emergency`; `delete`) and, for Treasure Data, `api_keys` (`delete` or `reassign:<email>`).
+//! An unknown column is refused rather than ignored: a misspelt `reason` must not silently
+//! offboard people without one.
+
+use crate::dialect::KeyDisposal;
+use crate::model::User;
+use crate::policy::{self, Account};
+
+/// What a row asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BulkMode {
+    /// The guided steps: document, disable, revoke, remove groups, verify, hand over.
+    Disable,
+    Emergency,
+    Delete,
+}
+
+impl BulkMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BulkMode::Disable => "disable",
+            BulkMode::Emergency => "emergency",
+            BulkMode::Delete => "delete",
+        }
+    }
+}
+
+/// One person to offboard, as the CSV asks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BulkRow {
+    /// The line of the file (1 is the header), so every message can point at it.
+    pub line: usize,
+    /// The email or user id given.
+    pub who: String,
+    pub reason: String,
+    pub handed_off_to: Option<String>,
+    pub mode: BulkMode,
+    pub keys: KeyDisposal,
+    /// What is wrong with the row itself (a bad value, the same person twice); empty when
+    /// nothing is.
+    pub problems: Vec<String>,
+}
+
+const COLUMNS: [&str; 6] = [
+    "email",
+    "user_id",
+    "reason",
+    "handed_off_to",
+    "mode",
+    "api_keys",
+];
+
+/// Reads the CSV. An `Err` is a file that cannot be read as rows at all (no header with
+/// `email` or `user_id`, an unknown column, an unclosed quote); a row that is wrong carries its
+/// problems instead, so one bad line does not hide the rest.
+pub fn parse(text: &str) -> Result<Vec<BulkRow>, String> {
+    let records = records(text.strip_prefix('\u{feff}').unwrap_or(text))?;
+    let mut lines = records.into_iter();
+    let Some((_, header)) = lines.next() else {
+        return Err(
+            "The file is empty: it needs a header row naming the columns, e.g. email,reason."
+                .into(),
+        );
+    };
+    let header: Vec<String> = header.iter().map(|h| h.trim().to_lowercase()).collect();
+    if let Some(unknown) = header.iter().find(|h| !COLUMNS.contains(&h.as_str())) {
+        return Err(format!(
+            "Unknown column \u{201c}{unknown}\u{201d}: the columns are {}.",
+            COLUMNS.join(", ")
+        ));
+    }
+    if !header.iter().any(|h| h == "email" || h == "user_id") {
+        return Err("The header needs an email or a user_id column.".into());
+    }
+    let column = |name: &str| header.iter().position(|h| h == name);
+    let mut rows: Vec<BulkRow> = Vec::new();
+    for (line, fields) in lines {
+        if fields.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let cell = |name: &str| {
+            column(name)
+                .and_then(|i| fields.get(i))
+                .map(|f| f.trim().to_string())
+                .filter(|f| !f.is_empty())
+        };
+        let mut problems = Vec::new();
+        if fields.len() != header.len() {
+            problems.push(format!(
+                "has {} fields where the header has {}",
+                fields.len(),
+                header.len()
+            ));
+        }
+        let who = cell("email")
+            .or_else(|| cell("user_id"))
+            .unwrap_or_default();
+        if who.is_empty() {
+            problems.push("names no one: give an email or a user_id".into());
+        }
+        let mode = match cell("mode").as_deref() {
+            None | Some("disable") => Some(BulkMode::Disable),
+            Some("emergency") => Some(BulkMode::Emergency),
+            Some("delete") => Some(BulkMode::Delete),
+            Some(other) => {
+                problems.push(format!(
+                    "mode \u{201c}{other}\u{201d} is not disable, emergency or delete"
+                ));
+                None
+            }
+        };
+        let keys = match cell("api_keys").as_deref() {
+            None | Some("delete") => KeyDisposal::Delete,
+            Some(other) => match other.strip_prefix("reassign:") {
+                Some(email) if email.contains('@') => {
+                    KeyDisposal::Reassign(Some(email.trim().to_string()))
+                }
+                _ => {
+                    problems.push(format!(
+                        "api_keys \u{201c}{other}\u{201d} is not delete or reassign:<email>"
+                    ));
+                    KeyDisposal::Delete
+                }
+            },
+        };
+        let reason = cell("reason").unwrap_or_default();
+        if mode == Some(BulkMode::Disable) && reason.is_empty() {
+            problems.push("gives no reason, which mode disable records on the account".into());
+        }
+        let handed_off_to = cell("handed_off_to");
+        if let Some(to) = &handed_off_to
+            && !to.contains('@')
+        {
+            problems.push(format!(
+                "handed_off_to \u{201c}{to}\u{201d} is not an email"
+            ));
+        }
+        if let Some(first) = rows
+            .iter()
+            .find(|row| !who.is_empty() && row.who.eq_ignore_ascii_case(&who))
+        {
+            problems.push(format!("names the same person as line {}", first.line));
+        }
+        rows.push(BulkRow {
+            line,
+            who,
+            reason,
+            handed_off_to,
+            mode: mode.unwrap_or(BulkMode::Disable),
+            keys,
+            problems,
+        });
+    }
+    if rows.is_empty() {
+        return Err("The file has a header but no one in it.".into());
+    }
+    Ok(rows)
+}
+
+/// RFC 4180 records with their line numbers: fields split on commas, quoted fields may hold
+/// commas, line breaks and doubled quotes; LF or CRLF ends a record.
+fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, String> {
+    let mut records = Vec::new();
+    let mut fields = Vec::new();
+    let mut field = String::new();
+    let (mut line, mut record_line) = (1, 1);
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => {
+                if c == '\n' {
+                    line += 1;
+                }
+                field.push(c);
+            }
+            (false, '"') if field.trim().is_empty() => {
+                field.clear();
+                quoted = true;
+            }
+            (false, ',') => fields.push(std::mem::take(&mut field)),
+            (false, '\r') if chars.peek() == Some(&'\n') => {}
+            (false, '\n') => {
+                fields.push(std::mem::take(&mut field));
+                records.push((record_line, std::mem::take(&mut fields)));
+                line += 1;
+                record_line = line;
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    if quoted {
+        return Err(format!(
+            "A quote opened on line {record_line} is never closed."
+        ));
+    }
+    if !field.is_empty() || !fields.is_empty() {
+        fields.push(field);
+        records.push((record_line, fields));
+    }
+    Ok(records)
+}
+
+/// Why a row will not run, found once the platform has been asked about it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Flag {
+    /// The row itself is wrong (see [`BulkRow::problems`]).
+    Invalid(String),
+    /// No such person on the platform.
+    Unknown,
+    /// The rules forbid it (self, the owner, an admin changing an admin).
+    Refused(String),
+    /// The replacement named is not on the platform.
+    ReplacementUnknown(String),
+    /// The replacement is leaving too (in this same file).
+    ReplacementLeaving { email: String, line: usize },
+}
+
+/// What a row will do, or why it will not; SCIM-managed people run, with a note of what is
+/// left to their identity provider.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowPreview {
+    pub row: BulkRow,
+    pub person: Option<User>,
+    pub flags: Vec<Flag>,
+    /// "Managed by Okta through SCIM: …", where it applies.
+    pub note: Option<String>,
+}
+
+impl RowPreview {
+    pub fn runs(&self) -> bool {
+        self.flags.is_empty()
+    }
+}
+
+impl Flag {
+    pub fn describe(&self) -> String {
+        match self {
+            Flag::Invalid(problem) => format!("The row {problem}."),
+            Flag::Unknown => "No such person on this platform.".into(),
+            Flag::Refused(why) => why.clone(),
+            Flag::ReplacementUnknown(email) => {
+                format!("The replacement {email} is not on this platform.")
+            }
+            Flag::ReplacementLeaving { email, line } => {
+                format!("The replacement {email} is leaving too (line {line}).")
+            }
+        }
+    }
+}
+
+/// Previews every row: `found[i]` is what the platform said of row `i`'s person (`None`: no
+/// such person), `replacements` which of the emails named as replacements exist, and `actor`
+/// who is connected (for the rules).
+pub fn preview(
+    rows: &[BulkRow],
+    found: &[Option<User>],
+    replacement_exists: impl Fn(&str) -> bool,
+    actor: Option<&User>,
+) -> Vec<RowPreview> {
+    rows.iter()
+        .zip(found)
+        .map(|(row, person)| {
+            let mut flags: Vec<Flag> = row.problems.iter().cloned().map(Flag::Invalid).collect();
+            match person {
+                None if !row.who.is_empty() => flags.push(Flag::Unknown),
+                None => {}
+                Some(user) => {
+                    if let Some(refusal) = policy::refusal(actor.map(Account::from), Account::from(user)) {
+                        flags.push(Flag::Refused(refusal.to_string()));
+                    }
+                }
+            }
+            if let Some(to) = &row.handed_off_to {
+                let leaving = rows.iter().zip(found).find(|(other, other_person)| {
+                    other.line != row.line
+                        && (other.who.eq_ignore_ascii_case(to)
+                            || other_person.as_ref().is_some_and(|p| p.email.eq_ignore_ascii_case(to)))
+                });
+                match leaving {
+                    Some((other, _)) => flags.push(Flag::ReplacementLeaving {
+                        email: to.clone(),
+                        line: other.line,
+                    }),
+                    None if !replacement_exists(to) => flags.push(Flag::ReplacementUnknown(to.clone())),
+                    None => {}
+                }
+            }
+            let note = person.as_ref().and_then(|user| {
+                policy::identity_provider_of(user.scim_managed, user.identity_provider.as_deref()).map(|idp| {
+                    format!("Managed by {idp} through SCIM: its API keys are revoked here; the account and its groups are left to {idp}.")
+                })
+            });
+            RowPreview {
+                row: row.clone(),
+                person: person.clone(),
+                flags,
+                note,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::AccountRole;
+
+    #[test]
+    fn a_csv_reads_with_quotes_defaults_and_line_numbers() {
+        let rows = parse(
+            "\u{feff}Email,Reason,handed_off_to,mode,api_keys\r\n\
+             first.last@company.com,\"Moved on, to a rival\",replacement@company.com,,\r\n\
+             \r\n\
+             a@company.com,\"Said \"\"bye\"\"\nat last\",,emergency,reassign:boss@company.com\n\
+             b@company.com,,,delete,delete",
+        )
+        .unwrap();
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0].line, 2);
+        assert_eq!(rows[0].reason, "Moved on, to a rival");
+        assert_eq!(rows[0].mode, BulkMode::Disable);
+        assert_eq!(
+            rows[0].handed_off_to.as_deref(),
+            Some("replacement@company.com")
+        );
+        assert_eq!(rows[1].line, 4);
+        assert_eq!(rows[1].reason, "Said \"bye\"\nat last");
+        assert_eq!(rows[1].mode, BulkMode::Emergency);
+        assert_eq!(
+            rows[1].keys,
+            KeyDisposal::Reassign(Some("boss@company.com".into()))
+        );
+        assert_eq!(rows[2].line, 6);
+        assert_eq!(rows[2].mode, BulkMode::Delete);
+        assert!(rows.iter().all(|row| row.problems.is_empty()), "{rows:?}");
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_list_of_people_is_refused_whole() {
+        assert!(parse("").unwrap_err().contains("empty"));
+        assert!(parse("name\nBob\n").unwrap_err().contains("Unknown column"));
+        assert!(parse("emial\nx@y.z\n").unwrap_err().contains("emial"));
+        assert!(
+            parse("reason\nbye\n")
+                .unwrap_err()
+                .contains("email or a user_id")
+        );
+        assert!(
+            parse("email\n\"x@y.z\n")
+                .unwrap_err()
+                .contains("never closed")
+        );
+        assert!(parse("email\n").unwrap_err().contains("no one"));
+    }
+
+    #[test]
+    fn a_wrong_row_carries_its_problems_and_the_rest_still_reads() {
+        let rows = parse(
+            "user_id,mode,api_keys,handed_off_to\n\
+             user-123,fire,keep,riley\n\
+             ,,,\n\
+             user-456,delete,,\n\
+             USER-123,emergency\n\
+             ,delete,,\n\
+             user-789,,,\n",
+        )
+        .unwrap();
+        let problems: Vec<&Vec<String>> = rows.iter().map(|row| &row.problems).collect();
+        assert_eq!(problems[0].len(), 3, "{:?}", problems[0]);
+        assert!(problems[0][0].contains("fire"));
+        assert!(problems[0][1].contains("keep"));
+        assert!(problems[0][2].contains("riley"));
+        assert!(problems[1].is_empty());
+        assert!(
+            problems[2]
+                .iter()
+                .any(|p| p == "names the same person as line 2"),
+            "{:?}",
+            problems[2]
+        );
+        assert!(
+            problems[2]
+                .iter()
+                .any(|p| p.contains("2 fields where the header has 4"))
+        );
+        assert!(problems[3].iter().any(|p| p.contains("names no one")));
+        assert_eq!(
+            problems[4],
+            &vec!["gives no reason, which mode disable records on the account".to_string()]
+        );
+    }
+
+    fn user(id: &str, email: &str, role: AccountRole) -> User {
+        User {
+            id: id.into(),
+            email: email.into(),
+            account_role: Some(role),
+            ..User::default()
+        }
+    }
+
+    #[test]
+    fn the_preview_flags_who_cannot_run_and_why() {
+        let rows = parse(
+            "email,handed_off_to,mode\n\
+             first.last@company.com,replacement@company.com,emergency\n\
+             replacement@company.com,,emergency\n\
+             nobody@company.com,,emergency\n\
+             owner@company.com,,emergency\n\
+             admin@company.com,,emergency\n\
+             scim.user@company.com,ghost@company.com,emergency\n",
+        )
+        .unwrap();
+        let scim = User {
+            scim_managed: true,
+            identity_provider: Some("Okta".into()),
+            ..user(
+                "user-scim",
+                "scim.user@company.com",
+                AccountRole::Restricted,
+            )
+        };
+        let found = vec![
+            Some(user(
+                "user-123",
+                "first.last@company.com",
+                AccountRole::Restricted,
+            )),
+            Some(user(
+                "user-456",
+                "replacement@company.com",
+                AccountRole::Restricted,
+            )),
+            None,
+            Some(user("user-owner", "owner@company.com", AccountRole::Owner)),
+            Some(user("user-admin", "admin@company.com", AccountRole::Admin)),
+            Some(scim),
+        ];
+        let actor = user("user-admin", "admin@company.com", AccountRole::Admin);
+        let previews = preview(
+            &rows,
+            &found,
+            |email| email != "ghost@company.com",
+            Some(&actor),
+        );
+        let flags: Vec<&Vec<Flag>> = previews.iter().map(|p| &p.flags).collect();
+        assert_eq!(
+            flags[0],
+            &vec![Flag::ReplacementLeaving {
+                email: "replacement@company.com".into(),
+                line: 3
+            }]
+        );
+        assert!(flags[1].is_empty());
+        assert_eq!(flags[2], &vec![Flag::Unknown]);
+        assert!(matches!(&flags[3][..], [Flag::Refused(why)] if why.contains("owner")));
+        assert!(matches!(&flags[4][..], [Flag::Refused(why)] if why.contains("your own account")));
+        assert_eq!(
+            flags[5],
+            &vec![Flag::ReplacementUnknown("ghost@company.com".into())]
+        );
+        assert!(previews[5].note.as_deref().unwrap().contains("Okta"));
+        assert!(previews[1].runs() && !previews[0].runs());
+    }
+}
