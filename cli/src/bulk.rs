@@ -31,7 +31,7 @@ pub async fn run(options: &Bulk) -> Result<ExitCode, Failure> {
     let rows = bulk::parse(&text)
         .map_err(|why| Failure::bad_input(format!("{}: {why}", options.csv.display())))?;
     let connection = Connection::open(&options.target("", Mode::Emergency)).await?;
-    let previews = check(&connection, &rows).await?;
+    let previews = check(&connection, &rows, options.accept_key_escalation).await?;
     for preview in &previews {
         eprintln!("{}", describe(preview));
     }
@@ -141,7 +141,11 @@ pub async fn run(options: &Bulk) -> Result<ExitCode, Failure> {
 }
 
 /// Finds every person and every replacement, and flags the rows that must not run.
-async fn check(connection: &Connection, rows: &[BulkRow]) -> Result<Vec<RowPreview>, Failure> {
+async fn check(
+    connection: &Connection,
+    rows: &[BulkRow],
+    accept_escalation: bool,
+) -> Result<Vec<RowPreview>, Failure> {
     let platform = connection.platform();
     let find = |who: String| {
         let platform = &platform;
@@ -157,9 +161,14 @@ async fn check(connection: &Connection, rows: &[BulkRow]) -> Result<Vec<RowPrevi
         }
     };
     let people: Vec<String> = rows.iter().map(|row| row.who.clone()).collect();
+    let heirs = rows.iter().filter_map(|row| match &row.keys {
+        offboard_engine::dialect::KeyDisposal::Reassign(Some(heir)) => Some(heir.clone()),
+        _ => None,
+    });
     let replacements: Vec<String> = rows
         .iter()
         .filter_map(|row| row.handed_off_to.clone())
+        .chain(heirs)
         .collect();
     let wanted: Vec<String> = people
         .iter()
@@ -179,13 +188,13 @@ async fn check(connection: &Connection, rows: &[BulkRow]) -> Result<Vec<RowPrevi
         .iter()
         .map(|who| found.get(who).cloned().flatten())
         .collect();
-    let exists = |email: &str| found.get(email).is_some_and(Option::is_some);
-    Ok(bulk::preview(
-        rows,
-        &people,
-        exists,
-        connection.actor.as_ref(),
-    ))
+    let lookup = |email: &str| found.get(email).cloned().flatten();
+    let checks = bulk::Checks {
+        actor: connection.actor.as_ref(),
+        reassigns_keys: connection.dialect.api().reassigns_keys(),
+        accept_escalation,
+    };
+    Ok(bulk::preview(rows, &people, lookup, &checks))
 }
 
 /// The single-person options of one row.

@@ -144,9 +144,11 @@ pub async fn offboard_one(
             Some(checked) => checked,
             None => departure_as_given(target)?,
         };
-        decide_after_documenting(&runner, &journal, departure, target).await;
+        let keys = target.keys.clone().unwrap_or(KeyDisposal::Delete);
+        runner.run_guided(&departure, keys).await;
+    } else {
+        runner.run_remaining().await;
     }
-    runner.run_remaining().await;
     progress.changed();
     Ok(journal.into_inner())
 }
@@ -410,26 +412,6 @@ async fn departure(
         reason,
         handed_off_to,
     })
-}
-
-/// The guided steps, as the console does them: step 1 documents access, then the plan is
-/// redrawn from what it found with the departure (the disable call, the hand-over). Done once:
-/// a continued run whose departure is recorded keeps it.
-async fn decide_after_documenting(
-    runner: &Runner<'_, native::HttpTransport, native::SystemClock>,
-    journal: &RefCell<Journal>,
-    departure: Departure,
-    target: &Target,
-) {
-    let document = journal.borrow().plan.step_index("document");
-    if let Some(index) = document
-        && !journal.borrow().steps[index].status.is_finished()
-    {
-        runner.run_step(index).await;
-    }
-    let inventory = edit::documented(&journal.borrow());
-    let keys = target.keys.clone().unwrap_or(KeyDisposal::Delete);
-    edit::redraw(&mut journal.borrow_mut(), &inventory, &departure, keys);
 }
 
 /// The departure of a continued run whose step 1 ended before it was recorded.

@@ -9,7 +9,7 @@
 
 use crate::dialect::KeyDisposal;
 use crate::model::User;
-use crate::policy::{self, Account};
+use crate::policy::{self, Account, AccountRole};
 
 /// What a row asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -224,6 +224,23 @@ pub enum Flag {
     ReplacementUnknown(String),
     /// The replacement is leaving too (in this same file).
     ReplacementLeaving { email: String, line: usize },
+    /// The platform keeps no one's keys (ADOC): `api_keys` can only be `delete`.
+    CannotReassign,
+    /// The keys' new owner is not on the platform.
+    HeirUnknown(String),
+    /// Reassigned, the keys would act with a stronger role than their owner's, and that was
+    /// not accepted.
+    KeysWouldEscalate { to: String, role: AccountRole },
+}
+
+/// What the rows are checked against besides the people themselves.
+pub struct Checks<'a> {
+    /// Who is connected (for the rules).
+    pub actor: Option<&'a User>,
+    /// Whether the platform can keep a person's keys under someone else (Treasure Data).
+    pub reassigns_keys: bool,
+    /// Keys may move to a stronger role (the operator accepted it).
+    pub accept_escalation: bool,
 }
 
 /// What a row will do, or why it will not; SCIM-managed people run, with a note of what is
@@ -255,52 +272,35 @@ impl Flag {
             Flag::ReplacementLeaving { email, line } => {
                 format!("The replacement {email} is leaving too (line {line}).")
             }
+            Flag::CannotReassign => {
+                "This platform cannot keep a leaver's API keys: use api_keys delete.".into()
+            }
+            Flag::HeirUnknown(email) => {
+                format!("The keys' new owner {email} is not on this platform.")
+            }
+            Flag::KeysWouldEscalate { to, role } => format!(
+                "Reassigned to {to}, the keys would act with the {role} role: accept that first."
+            ),
         }
     }
 }
 
 /// Previews every row: `found[i]` is what the platform said of row `i`'s person (`None`: no
-/// such person), `replacements` which of the emails named as replacements exist, and `actor`
-/// who is connected (for the rules).
+/// such person), and `lookup` finds the other people rows name (replacements, keys' new owners).
 pub fn preview(
     rows: &[BulkRow],
     found: &[Option<User>],
-    replacement_exists: impl Fn(&str) -> bool,
-    actor: Option<&User>,
+    lookup: impl Fn(&str) -> Option<User>,
+    checks: &Checks<'_>,
 ) -> Vec<RowPreview> {
     rows.iter()
         .zip(found)
         .map(|(row, person)| {
             let mut flags: Vec<Flag> = row.problems.iter().cloned().map(Flag::Invalid).collect();
-            match person {
-                None if !row.who.is_empty() => flags.push(Flag::Unknown),
-                None => {}
-                Some(user) => {
-                    if let Some(refusal) = policy::refusal(actor.map(Account::from), Account::from(user)) {
-                        flags.push(Flag::Refused(refusal.to_string()));
-                    }
-                }
-            }
-            if let Some(to) = &row.handed_off_to {
-                let leaving = rows.iter().zip(found).find(|(other, other_person)| {
-                    other.line != row.line
-                        && (other.who.eq_ignore_ascii_case(to)
-                            || other_person.as_ref().is_some_and(|p| p.email.eq_ignore_ascii_case(to)))
-                });
-                match leaving {
-                    Some((other, _)) => flags.push(Flag::ReplacementLeaving {
-                        email: to.clone(),
-                        line: other.line,
-                    }),
-                    None if !replacement_exists(to) => flags.push(Flag::ReplacementUnknown(to.clone())),
-                    None => {}
-                }
-            }
-            let note = person.as_ref().and_then(|user| {
-                policy::identity_provider_of(user.scim_managed, user.identity_provider.as_deref()).map(|idp| {
-                    format!("Managed by {idp} through SCIM: its API keys are revoked here; the account and its groups are left to {idp}.")
-                })
-            });
+            flags.extend(person_flags(row, person.as_ref(), checks));
+            flags.extend(replacement_flags(row, rows, found, &lookup));
+            flags.extend(key_flags(row, person.as_ref(), &lookup, checks));
+            let note = person.as_ref().and_then(scim_note);
             RowPreview {
                 row: row.clone(),
                 person: person.clone(),
@@ -311,10 +311,83 @@ pub fn preview(
         .collect()
 }
 
+/// No such person, or the rules forbid it.
+fn person_flags(row: &BulkRow, person: Option<&User>, checks: &Checks<'_>) -> Option<Flag> {
+    match person {
+        None if !row.who.is_empty() => Some(Flag::Unknown),
+        None => None,
+        Some(user) => policy::refusal(checks.actor.map(Account::from), Account::from(user))
+            .map(|refusal| Flag::Refused(refusal.to_string())),
+    }
+}
+
+/// A replacement who is leaving in the same file, or is not on the platform.
+fn replacement_flags(
+    row: &BulkRow,
+    rows: &[BulkRow],
+    found: &[Option<User>],
+    lookup: &impl Fn(&str) -> Option<User>,
+) -> Option<Flag> {
+    let to = row.handed_off_to.as_ref()?;
+    let names = |other: &BulkRow, person: &Option<User>| {
+        other.who.eq_ignore_ascii_case(to)
+            || person
+                .as_ref()
+                .is_some_and(|p| p.email.eq_ignore_ascii_case(to))
+    };
+    let leaving = rows
+        .iter()
+        .zip(found)
+        .find(|(other, person)| other.line != row.line && names(other, person));
+    match leaving {
+        Some((other, _)) => Some(Flag::ReplacementLeaving {
+            email: to.clone(),
+            line: other.line,
+        }),
+        None if lookup(to).is_none() => Some(Flag::ReplacementUnknown(to.clone())),
+        None => None,
+    }
+}
+
+/// Keys to be reassigned: the platform must keep keys, the heir must exist, and the keys must
+/// not gain a stronger role unless that was accepted (Treasure Data's warning).
+fn key_flags(
+    row: &BulkRow,
+    person: Option<&User>,
+    lookup: &impl Fn(&str) -> Option<User>,
+    checks: &Checks<'_>,
+) -> Option<Flag> {
+    let KeyDisposal::Reassign(heir) = &row.keys else {
+        return None;
+    };
+    if !checks.reassigns_keys {
+        return Some(Flag::CannotReassign);
+    }
+    let (to, role) = match heir {
+        Some(email) => match lookup(email) {
+            Some(heir) => (email.clone(), heir.account_role),
+            None => return Some(Flag::HeirUnknown(email.clone())),
+        },
+        None => ("the account owner".to_string(), Some(AccountRole::Owner)),
+    };
+    let leaving_role = person
+        .and_then(|p| p.account_role)
+        .unwrap_or(AccountRole::Restricted);
+    let stronger = role.filter(|role| leaving_role.escalates_to(*role))?;
+    (!checks.accept_escalation).then_some(Flag::KeysWouldEscalate { to, role: stronger })
+}
+
+/// What is left to the identity provider of a SCIM-managed person.
+fn scim_note(user: &User) -> Option<String> {
+    let idp = policy::identity_provider_of(user.scim_managed, user.identity_provider.as_deref())?;
+    Some(format!(
+        "Managed by {idp} through SCIM: its API keys are revoked here; the account and its groups are left to {idp}."
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::AccountRole;
 
     #[test]
     fn a_csv_reads_with_quotes_defaults_and_line_numbers() {
@@ -448,12 +521,15 @@ mod tests {
             Some(scim),
         ];
         let actor = user("user-admin", "admin@company.com", AccountRole::Admin);
-        let previews = preview(
-            &rows,
-            &found,
-            |email| email != "ghost@company.com",
-            Some(&actor),
-        );
+        let lookup = |email: &str| {
+            (email != "ghost@company.com").then(|| user("user-x", email, AccountRole::Restricted))
+        };
+        let checks = Checks {
+            actor: Some(&actor),
+            reassigns_keys: true,
+            accept_escalation: false,
+        };
+        let previews = preview(&rows, &found, lookup, &checks);
         let flags: Vec<&Vec<Flag>> = previews.iter().map(|p| &p.flags).collect();
         assert_eq!(
             flags[0],
@@ -472,5 +548,77 @@ mod tests {
         );
         assert!(previews[5].note.as_deref().unwrap().contains("Okta"));
         assert!(previews[1].runs() && !previews[0].runs());
+    }
+}
+
+#[cfg(test)]
+mod key_tests {
+    use super::*;
+
+    #[test]
+    fn reassigned_keys_need_a_platform_that_keeps_them_an_heir_and_no_stronger_role() {
+        let rows = parse(
+            "email,mode,api_keys\n\
+             a@company.com,delete,reassign:boss@company.com\n\
+             b@company.com,delete,reassign:ghost@company.com\n\
+             c@company.com,delete,reassign\n\
+             d@company.com,delete,reassign:peer@company.com\n",
+        )
+        .unwrap();
+        let restricted = |email: &str| User {
+            id: email.into(),
+            email: email.into(),
+            account_role: Some(AccountRole::Restricted),
+            ..User::default()
+        };
+        let found: Vec<Option<User>> = ["a", "b", "c", "d"]
+            .iter()
+            .map(|n| Some(restricted(&format!("{n}@company.com"))))
+            .collect();
+        let lookup = |email: &str| match email {
+            "boss@company.com" => Some(User {
+                account_role: Some(AccountRole::Admin),
+                ..restricted(email)
+            }),
+            "peer@company.com" => Some(restricted(email)),
+            _ => None,
+        };
+        let td = Checks {
+            actor: None,
+            reassigns_keys: true,
+            accept_escalation: false,
+        };
+        let flags: Vec<Vec<Flag>> = preview(&rows, &found, lookup, &td)
+            .into_iter()
+            .map(|p| p.flags)
+            .collect();
+        assert!(matches!(
+            &flags[0][..],
+            [Flag::KeysWouldEscalate {
+                role: AccountRole::Admin,
+                ..
+            }]
+        ));
+        assert_eq!(
+            flags[1],
+            vec![Flag::HeirUnknown("ghost@company.com".into())]
+        );
+        // A bare `reassign` is not a value of the column: the heir must be named.
+        assert!(matches!(&flags[2][..], [Flag::Invalid(problem)] if problem.contains("reassign")));
+        assert!(flags[3].is_empty());
+
+        let accepted = Checks {
+            accept_escalation: true,
+            ..td
+        };
+        assert!(preview(&rows, &found, lookup, &accepted)[0].runs());
+        let adoc = Checks {
+            reassigns_keys: false,
+            ..accepted
+        };
+        assert_eq!(
+            preview(&rows, &found, lookup, &adoc)[3].flags,
+            vec![Flag::CannotReassign]
+        );
     }
 }

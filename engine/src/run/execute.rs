@@ -6,7 +6,7 @@
 
 use super::journal::{CallKind, CallOutcome, CallRecord, Journal, StepStatus};
 use super::plan::Target;
-use super::plan::{Action, CheckKind};
+use super::plan::{Action, CheckKind, Departure};
 use super::verify;
 use crate::client::{Client, parse_json};
 use crate::congestion::ConcurrencyRecord;
@@ -102,6 +102,29 @@ impl<'a, T: Transport, C: Clock> Runner<'a, T, C> {
                 self.run_step(index).await;
             }
         }
+    }
+
+    /// The guided steps without a person at each one (a scheduled or bulk run): step 1
+    /// documents access, the plan is redrawn from what it found with the departure decided
+    /// beforehand (the disable call, the hand-over), then every step runs. A departure the
+    /// journal already records (a continued run) is kept.
+    pub async fn run_guided(&self, departure: &Departure, keys: KeyDisposal) {
+        if !self.journal.borrow().plan.departure_confirmed() {
+            let document = {
+                let journal = self.journal.borrow();
+                journal
+                    .plan
+                    .step_index("document")
+                    .filter(|index| !journal.steps[*index].status.is_finished())
+            };
+            if let Some(index) = document {
+                self.run_step(index).await;
+            }
+            let inventory = super::edit::documented(&self.journal.borrow());
+            super::edit::redraw(&mut self.journal.borrow_mut(), &inventory, departure, keys);
+            (self.on_change)();
+        }
+        self.run_remaining().await;
     }
 
     /// Runs (or re-runs) one step and returns how it ended.

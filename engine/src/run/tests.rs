@@ -254,6 +254,42 @@ fn a_listing_that_keeps_failing_for_a_while_is_asked_again_not_the_end_of_the_st
 }
 
 #[test]
+fn the_guided_steps_run_unattended_document_then_decide_then_finish() {
+    let fake = Fake::runbook();
+    let started = super::edit::start_wizard(
+        Dialect::Adoc,
+        &Inventory {
+            user: user_123(),
+            ..Inventory::default()
+        },
+        "2024-12-05",
+        "o".into(),
+        "e".into(),
+        0.0,
+    );
+    let journal = RefCell::new(started);
+    let client = Client::new(&fake, FakeClock::default());
+    let runner = Runner::new(&client, &journal, &|| {});
+    block_on(runner.run_guided(&departure(), KeyDisposal::Delete));
+    let journal = journal.into_inner();
+    assert!(
+        journal.steps.iter().all(|s| s.status == StepStatus::Done),
+        "{:?}",
+        journal.steps
+    );
+    assert!(journal.plan.departure_confirmed());
+    // The pipelines step 1 found went to the replacement the departure names.
+    assert!(
+        fake.state
+            .borrow()
+            .pipelines
+            .values()
+            .all(|o| o == "replacement@company.com")
+    );
+    assert!(report::verdict(&journal).passed());
+}
+
+#[test]
 fn transient_failures_are_retried_and_a_missing_key_counts_as_revoked() {
     let fake = Fake::runbook();
     fake.faults
