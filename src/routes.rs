@@ -8,6 +8,7 @@ pub const CONNECT: &str = "/connect";
 pub const DIRECTORY: &str = "/users";
 pub const EMERGENCY: &str = "/emergency";
 pub const RUNS: &str = "/runs";
+pub const BULK: &str = "/bulk";
 
 /// Connect, then back to `next` (a path with its query) once connected.
 pub fn connect_then(next: &str) -> String {

@@ -25,6 +25,7 @@ pub fn Header() -> impl IntoView {
                 view! {
                     <nav aria-label="Main">
                         <A href=routes::DIRECTORY>"Directory"</A>
+                        <A href=routes::BULK>"Bulk"</A>
                         <A href=routes::RUNS>"Runs"</A>
                         <A href=routes::EMERGENCY attr:class="nav-emergency">"Emergency"</A>
                     </nav>

@@ -1,5 +1,6 @@
 //! One module per screen.
 
+pub mod bulk;
 pub mod connect;
 pub mod directory;
 pub mod emergency;

@@ -8,8 +8,10 @@ use crate::session::Connection;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use offboard_engine::client::RetryPolicy;
+use offboard_engine::dialect::KeyDisposal;
 use offboard_engine::run::execute::Runner;
 use offboard_engine::run::journal::{Journal, StepStatus};
+use offboard_engine::run::plan::Departure;
 use offboard_engine::run::report::{Tally, tally};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -96,6 +98,26 @@ impl RunHandle {
 
     /// Runs one step (or, with `None`, every step not yet finished), then calls `done`.
     pub fn run(&self, connection: &Connection, step: Option<usize>, done: impl FnOnce() + 'static) {
+        let work = match step {
+            Some(index) => Work::Step(index),
+            None => Work::Remaining,
+        };
+        self.drive(connection, work, done);
+    }
+
+    /// Runs the guided steps without a person at each one (bulk): step 1, the departure
+    /// decided beforehand, then the rest (see `Runner::run_guided`).
+    pub fn run_guided(
+        &self,
+        connection: &Connection,
+        departure: Departure,
+        keys: KeyDisposal,
+        done: impl FnOnce() + 'static,
+    ) {
+        self.drive(connection, Work::Guided(departure, keys), done);
+    }
+
+    fn drive(&self, connection: &Connection, work: Work, done: impl FnOnce() + 'static) {
         if self.busy.get_untracked() {
             return;
         }
@@ -109,11 +131,12 @@ impl RunHandle {
         spawn_local(async move {
             let notify = move || handle.changed();
             let runner = Runner::new(&*client, &journal, &notify);
-            match step {
-                Some(index) => {
+            match work {
+                Work::Step(index) => {
                     runner.run_step(index).await;
                 }
-                None => runner.run_remaining().await,
+                Work::Remaining => runner.run_remaining().await,
+                Work::Guided(departure, keys) => runner.run_guided(&departure, keys).await,
             }
             handle.persist_now();
             handle.render_now();
@@ -175,6 +198,13 @@ impl RunHandle {
         self.journal
             .with_value(|journal| storage::save(&journal.borrow()));
     }
+}
+
+/// What a run is asked to do.
+enum Work {
+    Step(usize),
+    Remaining,
+    Guided(Departure, KeyDisposal),
 }
 
 /// What a step's card shows of its step, read from the journal in one go.

@@ -9,6 +9,7 @@ mod support;
 
 mod accessibility;
 mod bad_input;
+mod bulk;
 mod connect;
 mod delete_user;
 mod directory;

@@ -137,7 +137,10 @@ pub(super) fn load(connection: Connection, who: String) -> Read {
     Box::pin(async move { read_inventory(connection, who).await })
 }
 
-async fn read_inventory(connection: Connection, who: String) -> Result<Inventory, ApiError> {
+pub(crate) async fn read_inventory(
+    connection: Connection,
+    who: String,
+) -> Result<Inventory, ApiError> {
     api::with_platform(&connection, async |platform| {
         let user = platform.find_user(&who).await?;
         let (keys, groups) = futures::join!(platform.keys(&user), async {

@@ -9,6 +9,9 @@ pub mod prefetch;
 mod resume;
 mod timeline;
 
+/// The person and their keys and groups, as a lockout reads them (bulk runs read the same).
+pub(crate) use lockout::read_inventory;
+
 use crate::session::Connection;
 use find_person::FindPerson;
 use leptos::prelude::*;

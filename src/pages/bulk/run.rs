@@ -1,0 +1,479 @@
+//! Running a checked bulk file: the rows that may run, a few people at a time, each person a run
+//! of their own (its journal kept, so it is on the runs page and survives a reload); an overall
+//! progress bar and each person's state; pause (no one new starts, whoever runs finishes),
+//! resume, retry what failed, and the result to download (CSV and JSON, one line per person).
+
+use super::session::{self, Session};
+use crate::download;
+use crate::format::today;
+use crate::pages::emergency::read_inventory;
+use crate::routes;
+use crate::runs::RunHandle;
+use crate::session::Connection;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use offboard_engine::bulk::{BulkMode, RowPreview};
+use offboard_engine::model::User;
+use offboard_engine::run::edit;
+use offboard_engine::run::journal::Journal;
+use offboard_engine::run::plan::{self, Departure, Inventory, RunKind};
+use offboard_engine::run::report;
+use offboard_engine::run::verdict::retry_may_help;
+use offboard_engine::snapshot::csv;
+use serde_json::json;
+use std::collections::BTreeMap;
+
+/// How many people are offboarded at once. Each person's run keeps its own calls in flight,
+/// and over HTTP/1.1 the browser allows six per platform in all.
+pub const PEOPLE_AT_ONCE: usize = 3;
+
+/// Where one row stands.
+#[derive(Clone)]
+pub enum PersonState {
+    /// The check found why it must not run.
+    Held(String),
+    Waiting,
+    /// Reading the person before the run starts.
+    Starting,
+    Running(RunHandle),
+    Finished(RunHandle),
+    /// The run could not start (the person could not be read).
+    Failed(String),
+}
+
+/// A bulk run on screen. Cheap to copy.
+#[derive(Clone, Copy)]
+pub struct BulkRun {
+    rows: StoredValue<Vec<RowPreview>>,
+    pub states: RwSignal<Vec<PersonState>, LocalStorage>,
+    pub paused: RwSignal<bool>,
+    connection: StoredValue<Connection>,
+    /// The page's owner: each person's run lives as long as the page, not as its row's view.
+    owner: StoredValue<Owner, LocalStorage>,
+    session: StoredValue<Session, LocalStorage>,
+    /// Journals of an interrupted bulk run, by line, to continue rather than start again.
+    earlier: StoredValue<BTreeMap<usize, Journal>, LocalStorage>,
+}
+
+impl BulkRun {
+    /// Starts the rows that may run (continuing those `session` already has journals for).
+    pub fn start(previews: Vec<RowPreview>, connection: Connection, session: Session) -> Self {
+        let earlier: BTreeMap<usize, Journal> = session
+            .journals
+            .iter()
+            .filter_map(|(line, id)| Some((*line, crate::runs::storage::load(id)?)))
+            .collect();
+        let states = previews
+            .iter()
+            .map(|preview| match preview.runs() {
+                true => PersonState::Waiting,
+                false => PersonState::Held(
+                    preview
+                        .flags
+                        .iter()
+                        .map(|flag| flag.describe())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                ),
+            })
+            .collect();
+        session::save(&session);
+        let run = BulkRun {
+            rows: StoredValue::new(previews),
+            states: RwSignal::new_local(states),
+            paused: RwSignal::new(false),
+            connection: StoredValue::new(connection),
+            owner: StoredValue::new_local(Owner::current().expect("rendered inside the app")),
+            session: StoredValue::new_local(session),
+            earlier: StoredValue::new_local(earlier),
+        };
+        run.pump();
+        run
+    }
+
+    pub fn rows(&self) -> Vec<RowPreview> {
+        self.rows.get_value()
+    }
+
+    /// Starts waiting people while fewer than [`PEOPLE_AT_ONCE`] run and the run is not paused.
+    fn pump(self) {
+        if self.paused.get_untracked() {
+            return;
+        }
+        let states = self.states.get_untracked();
+        let mut active = states
+            .iter()
+            .filter(|s| matches!(s, PersonState::Starting | PersonState::Running(_)))
+            .count();
+        for (index, state) in states.iter().enumerate() {
+            if active >= PEOPLE_AT_ONCE {
+                break;
+            }
+            if matches!(state, PersonState::Waiting) {
+                active += 1;
+                self.set(index, PersonState::Starting);
+                spawn_local(async move { self.launch(index).await });
+            }
+        }
+    }
+
+    fn set(self, index: usize, state: PersonState) {
+        let _ = self.states.try_update(|states| states[index] = state);
+    }
+
+    pub fn pause(self) {
+        self.paused.set(true);
+    }
+
+    pub fn resume(self) {
+        self.paused.set(false);
+        self.pump();
+    }
+
+    /// Runs again what a retry can change: runs whose verdict is not verified where a step
+    /// failed for a passing reason, and people who could not be read.
+    pub fn retry_failed(self) {
+        let states = self.states.get_untracked();
+        for (index, state) in states.into_iter().enumerate() {
+            match state {
+                PersonState::Finished(handle)
+                    if handle.with(|j| !report::verdict(j).passed() && retry_may_help(j)) =>
+                {
+                    self.set(index, PersonState::Running(handle));
+                    let connection = self.connection.get_value();
+                    handle.run(&connection, None, move || self.finished(index, handle));
+                }
+                PersonState::Failed(_) => self.set(index, PersonState::Waiting),
+                _ => {}
+            }
+        }
+        self.pump();
+    }
+
+    fn finished(self, index: usize, handle: RunHandle) {
+        self.set(index, PersonState::Finished(handle));
+        // Once everyone has ended there is nothing to continue after a reload (the runs and
+        // their reports stay on the runs page).
+        if self.all_ended() {
+            session::clear();
+        }
+        self.pump();
+    }
+
+    /// One person: their journal continued, or a new run drawn by the engine for the row's mode.
+    async fn launch(self, index: usize) {
+        let preview = self.rows.with_value(|rows| rows[index].clone());
+        let connection = self.connection.get_value();
+        let row = &preview.row;
+        let departure = Departure {
+            date: today(),
+            reason: row.reason.clone(),
+            handed_off_to: row.handed_off_to.clone().unwrap_or_default(),
+        };
+        let journal = match self
+            .earlier
+            .try_update_value(|earlier| earlier.remove(&row.line))
+        {
+            Some(Some(journal)) => journal,
+            _ => match new_journal(&connection, &preview).await {
+                Ok(journal) => journal,
+                Err(why) => return self.set(index, PersonState::Failed(why)),
+            },
+        };
+        let (line, id) = (row.line, journal.id.clone());
+        let Some(handle) = self
+            .owner
+            .try_with_value(|owner| owner.with(|| RunHandle::new(journal)))
+        else {
+            return; // the page is gone
+        };
+        self.session.update_value(|session| {
+            session.journals.insert(line, id);
+            session::save(session);
+        });
+        self.set(index, PersonState::Running(handle));
+        let done = move || self.finished(index, handle);
+        let guided =
+            handle.with(|j| j.plan.kind == RunKind::Wizard && !j.plan.departure_confirmed());
+        match guided {
+            true => handle.run_guided(&connection, departure, row.keys.clone(), done),
+            false => handle.run(&connection, None, done),
+        }
+    }
+
+    /// (finished, of) among the rows that run.
+    pub fn progress(&self) -> (usize, usize) {
+        self.states.with(|states| {
+            let runs = states.iter().filter(|s| !matches!(s, PersonState::Held(_)));
+            let total = runs.clone().count();
+            let done = runs
+                .filter(|s| {
+                    matches!(s, PersonState::Finished(h) if !h.busy())
+                        || matches!(s, PersonState::Failed(_))
+                })
+                .count();
+            (done, total)
+        })
+    }
+
+    /// One line per person: what happened, with the run's id (its report is on the runs page).
+    pub fn result_csv(&self) -> String {
+        let mut lines = vec![
+            ["line", "who", "name", "mode", "result", "detail", "run"]
+                .map(String::from)
+                .to_vec(),
+        ];
+        for (preview, state) in self
+            .rows
+            .get_value()
+            .iter()
+            .zip(self.states.get_untracked())
+        {
+            let (result, detail, run) = outcome(&state);
+            lines.push(vec![
+                preview.row.line.to_string(),
+                preview.row.who.clone(),
+                preview
+                    .person
+                    .as_ref()
+                    .map_or(String::new(), |p| p.name.clone()),
+                preview.row.mode.as_str().to_string(),
+                result,
+                detail,
+                run,
+            ]);
+        }
+        csv(&lines)
+    }
+
+    /// The same, with each run's whole report.
+    pub fn result_json(&self) -> String {
+        let people: Vec<_> = self
+            .rows
+            .get_value()
+            .iter()
+            .zip(self.states.get_untracked())
+            .map(|(preview, state)| {
+                let (result, detail, run) = outcome(&state);
+                let report = match &state {
+                    PersonState::Finished(handle) => handle.with(report::to_json),
+                    _ => serde_json::Value::Null,
+                };
+                json!({
+                    "line": preview.row.line,
+                    "who": preview.row.who,
+                    "mode": preview.row.mode.as_str(),
+                    "result": result,
+                    "detail": detail,
+                    "run": run,
+                    "report": report,
+                })
+            })
+            .collect();
+        serde_json::to_string_pretty(&json!({ "offboardBulk": 1, "people": people }))
+            .unwrap_or_default()
+    }
+
+    /// Whether a retry could change anything (see [`BulkRun::retry_failed`]).
+    pub fn any_to_retry(&self) -> bool {
+        self.states.with(|states| {
+            states.iter().any(|state| match state {
+                PersonState::Failed(_) => true,
+                PersonState::Finished(handle) => handle
+                    .with(|j| !handle.busy() && !report::verdict(j).passed() && retry_may_help(j)),
+                _ => false,
+            })
+        })
+    }
+
+    /// Every row has ended: the bulk run is no longer offered to continue.
+    pub fn all_ended(&self) -> bool {
+        let (done, total) = self.progress();
+        done == total
+    }
+
+    pub fn forget(&self) {
+        session::clear();
+    }
+
+    pub fn save_results(&self) {
+        let day = today();
+        download::save(
+            &format!("offboard-bulk-{day}.csv"),
+            "text/csv",
+            &self.result_csv(),
+        );
+    }
+
+    pub fn save_results_json(&self) {
+        let day = today();
+        download::save(
+            &format!("offboard-bulk-{day}.json"),
+            "application/json",
+            &self.result_json(),
+        );
+    }
+}
+
+/// (result, detail, run id) of a row, as the result files say it.
+pub fn outcome(state: &PersonState) -> (String, String, String) {
+    match state {
+        PersonState::Held(why) => ("not run".into(), why.clone(), String::new()),
+        PersonState::Waiting | PersonState::Starting => {
+            ("waiting".into(), String::new(), String::new())
+        }
+        PersonState::Failed(why) => ("did not start".into(), why.clone(), String::new()),
+        PersonState::Running(handle) | PersonState::Finished(handle) => handle.with(|journal| {
+            let verdict = report::verdict(journal);
+            let word = match (handle.busy(), verdict.outcome) {
+                (true, _) => "running",
+                (false, offboard_engine::run::verdict::Outcome::Verified) => "verified",
+                (false, offboard_engine::run::verdict::Outcome::KeysLiveOn) => "keys live on",
+                (false, _) => "access left",
+            };
+            (word.to_string(), verdict.headline, journal.id.clone())
+        }),
+    }
+}
+
+/// The run the engine draws for a row: the guided steps start from the person alone (step 1
+/// documents the rest); a lockout and a deletion read the keys and groups first. Someone who
+/// already looks offboarded is verified instead of locked out again.
+async fn new_journal(connection: &Connection, preview: &RowPreview) -> Result<Journal, String> {
+    let dialect = connection.dialect();
+    let operator = crate::session::operator(connection);
+    let endpoint = connection.base_url.clone();
+    let now = js_sys::Date::now();
+    let person: User = preview.person.clone().ok_or("no such person")?;
+    if preview.row.mode == BulkMode::Disable {
+        let inventory = Inventory {
+            user: person,
+            ..Inventory::default()
+        };
+        return Ok(edit::start_wizard(
+            dialect,
+            &inventory,
+            &today(),
+            operator,
+            endpoint,
+            now,
+        ));
+    }
+    let inventory = read_inventory(connection.clone(), person.reference(dialect).to_string())
+        .await
+        .map_err(|error| error.plain_words())?;
+    let plan = match preview.row.mode {
+        BulkMode::Emergency if plan::looks_offboarded(dialect, &inventory) => {
+            plan::verification(dialect, &inventory)
+        }
+        BulkMode::Emergency => plan::emergency(dialect, &inventory, &today()),
+        _ => plan::deletion(dialect, &inventory, preview.row.keys.clone()),
+    };
+    let mut journal = Journal::new(plan, operator, endpoint, now);
+    journal.notified_at_ms = Some(now);
+    Ok(journal)
+}
+
+/// The run's progress and each person's state, with pause, resume, retry and the result.
+#[component]
+pub fn BulkRunView(run: BulkRun) -> impl IntoView {
+    let progress = move || run.progress();
+    let rows = run.rows();
+    let lines = rows
+        .into_iter()
+        .enumerate()
+        .map(|(index, preview)| {
+            let state = move || run.states.with(|states| states[index].clone());
+            let shown = move || match state() {
+                PersonState::Held(why) => view! { <span class="muted">{format!("Not run: {why}")}</span> }.into_any(),
+                PersonState::Waiting => view! { <span class="muted">{move || if run.paused.get() { "Paused" } else { "Waiting" }}</span> }.into_any(),
+                PersonState::Starting => view! { <span>"Reading the person…"</span> }.into_any(),
+                PersonState::Failed(why) => view! { <span class="verdict-fail">{format!("Did not start: {why}")}</span> }.into_any(),
+                PersonState::Running(handle) | PersonState::Finished(handle) => view! { <PersonRun handle=handle /> }.into_any(),
+            };
+            let who = preview.row.who.clone();
+            let report = move || match state() {
+                PersonState::Finished(handle) | PersonState::Running(handle) => {
+                    let id = handle.with(|j| j.id.clone());
+                    let name = who.clone();
+                    Some(view! { <a href=routes::run(&id) aria-label=format!("Open the report of {name}")>"Report"</a> })
+                }
+                _ => None,
+            };
+            view! {
+                <tr>
+                    <td class="num">{preview.row.line}</td>
+                    <th scope="row">{preview.person.as_ref().map_or_else(|| "—".to_string(), |p| p.name.clone())}<br /><span class="muted">{preview.row.who.clone()}</span></th>
+                    <td>{preview.row.mode.as_str()}</td>
+                    <td>{shown}</td>
+                    <td>{report}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="card bulk-run" aria-labelledby="bulk-run-title">
+            <h2 id="bulk-run-title">"Offboarding"</h2>
+            <div class="bulk-progress">
+                <label for="bulk-progress-bar">{move || { let (done, total) = progress(); format!("{done} of {total} people finished") }}</label>
+                <progress id="bulk-progress-bar" max=move || progress().1 value=move || progress().0></progress>
+            </div>
+            <div class="actions no-print">
+                {move || match run.paused.get() {
+                    false => view! { <button type="button" on:click=move |_| run.pause() disabled=move || run.all_ended()>"Pause"</button> }.into_any(),
+                    true => view! { <button type="button" class="primary" on:click=move |_| run.resume()>"Resume"</button> }.into_any(),
+                }}
+                <button type="button" on:click=move |_| run.retry_failed() disabled=move || !run.any_to_retry()>"Retry failed"</button>
+                <button type="button" on:click=move |_| run.save_results()>"Download result (CSV)"</button>
+                <button type="button" on:click=move |_| run.save_results_json()>"Download result (JSON)"</button>
+            </div>
+            <div class="runs-table">
+                <table class="compact">
+                    <thead><tr>
+                        <th scope="col">"Line"</th><th scope="col">"Person"</th><th scope="col">"Mode"</th>
+                        <th scope="col">"State"</th><th scope="col"><span class="visually-hidden">"Report"</span></th>
+                    </tr></thead>
+                    <tbody>{lines}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+/// One person's run as it goes: the step running and its count, then the verdict.
+#[component]
+fn PersonRun(handle: RunHandle) -> impl IntoView {
+    move || {
+        handle.with(|journal| {
+            if handle.busy() {
+                let step = journal
+                    .steps
+                    .iter()
+                    .position(|s| s.status == offboard_engine::run::journal::StepStatus::Running);
+                let text = match step {
+                    Some(index) => {
+                        let title = &journal.plan.steps[index].title;
+                        let done = report::progress(journal, index).describe();
+                        format!(
+                            "Running: {title}{}",
+                            if done.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" ({done})")
+                            }
+                        )
+                    }
+                    None => "Running…".to_string(),
+                };
+                return view! { <span>{text}</span> }.into_any();
+            }
+            let verdict = report::verdict(journal);
+            let class = match verdict.tone() {
+                "pass" => "verdict-pass",
+                "partial" => "verdict-partial",
+                _ => "verdict-fail",
+            };
+            view! { <span class=class>{verdict.headline}</span> }.into_any()
+        })
+    }
+}
