@@ -244,13 +244,16 @@ impl StaticSite {
 }
 
 /// Whether the file name at `path` carries a build hash as Trunk writes them:
-/// `offboard-cad52a30be0ab124_bg.wasm`, `main-bce0659839dde785.css`.
+/// `offboard-cad52a30be0ab124_bg.wasm`, `main-bce0659839dde785.css`. Trunk prints a 64-bit hash
+/// in hex without leading zeros, so one build in sixteen has 15 digits (`…-4b56027815a939b.js`),
+/// one in 256 has 14; fewer than 12 is taken for a name, not a hash.
 fn has_content_hash(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or_default();
     let stem = name.split('.').next().unwrap_or_default();
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    stem.rsplit_once('-').is_some_and(|(_, hash)| {
+        (12..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
+    })
 }
 
 fn is_html<B>(response: &Response<B>) -> bool {
@@ -325,6 +328,7 @@ mod tests {
         assert!(has_content_hash("/offboard-cad52a30be0ab124_bg.wasm"));
         assert!(has_content_hash("/offboard-cad52a30be0ab124.js"));
         assert!(has_content_hash("/main-bce0659839dde785.css"));
+        assert!(has_content_hash("/offboard-app-4b56027815a939b.js"), "15 digits");
         assert!(!has_content_hash("/index.html"));
         assert!(!has_content_hash("/users/user-123"));
         assert!(!has_content_hash("/app-1234.js"));
