@@ -39,12 +39,8 @@ pub enum Command {
 /// `handed_off_to`, `mode` (disable, emergency, delete) and `api_keys` (delete, reassign:EMAIL).
 #[derive(Debug, Args)]
 pub struct Bulk {
-    /// The platform's API dialect.
-    #[arg(long, value_enum)]
-    pub dialect: DialectArg,
-    /// The platform's base URL, e.g. https://adoc.example.com.
-    #[arg(long, value_parser = base_url)]
-    pub base_url: String,
+    #[command(flatten)]
+    pub platform: PlatformArgs,
     /// The CSV of people to offboard, one per row.
     #[arg(long)]
     pub csv: PathBuf,
@@ -64,12 +60,6 @@ pub struct Bulk {
     /// The departure date recorded for mode disable, YYYY-MM-DD; today (UTC) if not given.
     #[arg(long, value_parser = departure_date)]
     pub date: Option<String>,
-    /// A file of NAME=value lines holding the credentials.
-    #[arg(long)]
-    pub credentials_file: Option<PathBuf>,
-    /// The most calls in flight at once for each person (1–256).
-    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=256))]
-    pub max_in_flight: u16,
     /// Reassign keys to someone with a stronger role than their owner's (the keys gain it).
     #[arg(long)]
     pub accept_key_escalation: bool,
@@ -79,30 +69,40 @@ impl Bulk {
     /// The single-person options one row runs with.
     pub fn target(&self, user: &str, mode: Mode) -> Target {
         Target {
-            dialect: self.dialect,
-            base_url: self.base_url.clone(),
+            platform: self.platform.clone(),
             user: user.to_string(),
             mode,
             keys: None,
             replacement: None,
             reason: None,
             date: self.date.clone(),
-            credentials_file: self.credentials_file.clone(),
-            max_in_flight: self.max_in_flight,
             accept_key_escalation: self.accept_key_escalation,
         }
     }
 }
 
-/// Who is offboarded, where, and how: what `plan` and `run` share.
+/// The platform and how to reach it: what every command shares.
 #[derive(Debug, Clone, Args)]
-pub struct Target {
+pub struct PlatformArgs {
     /// The platform's API dialect.
     #[arg(long, value_enum)]
     pub dialect: DialectArg,
     /// The platform's base URL, e.g. https://adoc.example.com.
     #[arg(long, value_parser = base_url)]
     pub base_url: String,
+    /// A file of NAME=value lines holding the credentials (see below).
+    #[arg(long)]
+    pub credentials_file: Option<PathBuf>,
+    /// The most calls in flight at once (1–256); HTTP/1.1 keeps six whatever this says.
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub max_in_flight: u16,
+}
+
+/// Who is offboarded, where, and how: what `plan` and `run` share.
+#[derive(Debug, Clone, Args)]
+pub struct Target {
+    #[command(flatten)]
+    pub platform: PlatformArgs,
     /// The departing person: user id or email.
     #[arg(long)]
     pub user: String,
@@ -123,12 +123,6 @@ pub struct Target {
     /// The departure date recorded on the account, YYYY-MM-DD; today (UTC) if not given.
     #[arg(long, value_parser = departure_date)]
     pub date: Option<String>,
-    /// A file of NAME=value lines holding the credentials (see below).
-    #[arg(long)]
-    pub credentials_file: Option<PathBuf>,
-    /// The most calls in flight at once (1–256); HTTP/1.1 keeps six whatever this says.
-    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=256))]
-    pub max_in_flight: u16,
     /// Reassign keys to someone with a stronger role than the person's (the keys gain it).
     #[arg(long)]
     pub accept_key_escalation: bool,

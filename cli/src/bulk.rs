@@ -30,7 +30,7 @@ pub async fn run(options: &Bulk) -> Result<ExitCode, Failure> {
     })?;
     let rows = bulk::parse(&text)
         .map_err(|why| Failure::bad_input(format!("{}: {why}", options.csv.display())))?;
-    let connection = Connection::open(&options.target("", Mode::Emergency)).await?;
+    let connection = Connection::open(&options.platform).await?;
     let previews = check(&connection, &rows, options.accept_key_escalation).await?;
     for preview in &previews {
         eprintln!("{}", describe(preview));

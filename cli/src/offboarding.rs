@@ -5,7 +5,7 @@
 //! Every decision is the engine's: the plans, the guards (`policy`), the wizard's redraw after
 //! step 1, the verdict. This module only gathers the inputs and says what happened.
 
-use crate::args::{Mode, Run, Target};
+use crate::args::{Mode, PlatformArgs, Run, Target};
 use crate::journal_file::JournalFile;
 use crate::native::{self, Api};
 use crate::progress::Progress;
@@ -56,7 +56,7 @@ impl Failure {
 
 /// `offboard plan`: what a run would do now.
 pub async fn plan(target: &Target) -> Result<ExitCode, Failure> {
-    let connection = Connection::open(target).await?;
+    let connection = Connection::open(&target.platform).await?;
     let prepared = prepare(&connection, target).await?;
     print!(
         "{}",
@@ -71,7 +71,7 @@ pub async fn run(run: &Run) -> Result<ExitCode, Failure> {
         return plan(&run.target).await;
     }
     let target = &run.target;
-    let connection = Connection::open(target).await?;
+    let connection = Connection::open(&target.platform).await?;
     if let Some(at) = run.at {
         schedule::wait_until(at).await;
     }
@@ -165,7 +165,7 @@ pub struct Connection {
 }
 
 impl Connection {
-    pub async fn open(target: &Target) -> Result<Self, Failure> {
+    pub async fn open(target: &PlatformArgs) -> Result<Self, Failure> {
         let dialect = Dialect::from(target.dialect);
         let credentials = credentials::read(dialect, target.credentials_file.as_deref())
             .map_err(Failure::bad_input)?;
@@ -447,7 +447,8 @@ fn check_same_run(journal: &Journal, target: &Target, base_url: &str) -> Result<
             | (Mode::Emergency, RunKind::Emergency | RunKind::Verification)
             | (Mode::Delete, RunKind::Deletion)
     );
-    let same_place = journal.endpoint == base_url && plan.dialect == Dialect::from(target.dialect);
+    let same_place =
+        journal.endpoint == base_url && plan.dialect == Dialect::from(target.platform.dialect);
     match same_person && same_kind && same_place {
         true => Ok(()),
         false => Err(Failure::bad_input(format!(

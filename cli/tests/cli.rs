@@ -192,11 +192,7 @@ async fn a_dry_run_prints_every_call_and_changes_nothing() {
         "{}",
         run.stdout
     );
-    assert!(
-        run.stdout.contains("PUT /admin/api/users/user-heavy {"),
-        "{}",
-        run.stdout
-    );
+    assert_says(&run.stdout, "PUT /admin/api/users/user-heavy {");
     for key in ["AK-heavy-001", "AK-heavy-200"] {
         let revoke = format!("DELETE /admin/api/users/api-keys/{key}\n");
         assert!(run.stdout.contains(&revoke), "{revoke} in {}", run.stdout);
@@ -237,16 +233,8 @@ async fn an_emergency_run_leaves_no_key_no_group_and_a_disabled_account() {
     let evidence = &report["evidence"];
     assert!(evidence["accessRemovedAt"].is_string(), "{evidence:#}");
     assert_eq!(evidence["controls"][0]["status"], "met", "{evidence:#}");
-    assert!(
-        run.stderr.contains("Access removed and verified"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("200/200 keys revoked"),
-        "{}",
-        run.stderr
-    );
+    assert_says(&run.stderr, "Access removed and verified");
+    assert_says(&run.stderr, "200/200 keys revoked");
     for secret in [OWNER.1, "demo-user123-sk-abc"] {
         assert!(!run.stdout.contains(secret) && !run.stderr.contains(secret));
     }
@@ -297,11 +285,7 @@ async fn a_run_killed_midway_finishes_from_its_journal_doing_nothing_twice() {
 
     let resumed = platform.offboard(&strs(&args)).await;
     resumed.assert_status(0);
-    assert!(
-        resumed.stderr.contains("continuing the run in"),
-        "{}",
-        resumed.stderr
-    );
+    assert_says(&resumed.stderr, "continuing the run in");
     assert_eq!(resumed.report()["verdict"]["outcome"], "verified");
 
     // Nothing twice: each key deleted once (each deletion found its key), one disable.
@@ -354,11 +338,7 @@ async fn wrong_or_missing_credentials_stop_before_anything_with_plain_words() {
         )
         .await;
     wrong.assert_status(3);
-    assert!(
-        wrong.stderr.contains("did not accept these credentials"),
-        "{}",
-        wrong.stderr
-    );
+    assert_says(&wrong.stderr, "did not accept these credentials");
     assert!(!wrong.stderr.contains("not-the-secret"));
     assert!(wrong.stdout.is_empty(), "no report: {}", wrong.stdout);
 
@@ -366,11 +346,7 @@ async fn wrong_or_missing_credentials_stop_before_anything_with_plain_words() {
         .offboard_with(&strs(&args), &[("OFFBOARD_ACCESS_KEY", OWNER.0)])
         .await;
     missing.assert_status(2);
-    assert!(
-        missing.stderr.contains("OFFBOARD_SECRET_KEY"),
-        "{}",
-        missing.stderr
-    );
+    assert_says(&missing.stderr, "OFFBOARD_SECRET_KEY");
 
     // A credentials file works as the environment does.
     let file = platform.file("keys.env");
@@ -402,21 +378,13 @@ async fn the_rules_and_unknown_people_stop_a_run_before_it_starts() {
         .offboard_with(&strs(&emergency(&platform.base, "user-owner")), &admin)
         .await;
     owner.assert_status(3);
-    assert!(
-        owner.stderr.contains("may not be offboarded"),
-        "{}",
-        owner.stderr
-    );
+    assert_says(&owner.stderr, "may not be offboarded");
 
     let nobody = platform
         .offboard(&strs(&emergency(&platform.base, "nobody@company.com")))
         .await;
     nobody.assert_status(3);
-    assert!(
-        nobody.stderr.contains("no one is nobody@company.com"),
-        "{}",
-        nobody.stderr
-    );
+    assert_says(&nobody.stderr, "no one is nobody@company.com");
     assert_eq!(changes(&platform.audit("user-owner").await), 0);
 }
 
@@ -440,7 +408,7 @@ async fn at_in_the_past_starts_at_once_and_in_the_future_waits_for_it() {
     let before = platform.audit("user-456").await.len();
     let waited = platform.offboard(&strs(&future)).await;
     waited.assert_status(0);
-    assert!(waited.stderr.contains("waiting until"), "{}", waited.stderr);
+    assert_says(&waited.stderr, "waiting until");
     assert!(
         waited.took >= Duration::from_millis(2_500),
         "waited {:?}",
@@ -483,11 +451,7 @@ async fn the_guided_steps_document_disable_hand_over_and_verify() {
     // user-123 owns two pipelines: someone must take them over.
     let unnamed = platform.offboard(&strs(&guided(&[]))).await;
     unnamed.assert_status(2);
-    assert!(
-        unnamed.stderr.contains("owns 2 pipelines"),
-        "{}",
-        unnamed.stderr
-    );
+    assert_says(&unnamed.stderr, "owns 2 pipelines");
     assert_eq!(changes(&platform.audit("user-123").await), 0);
 
     let run = platform
@@ -535,11 +499,7 @@ async fn treasure_data_keys_move_to_a_stronger_role_only_when_accepted() {
     };
     let refused = platform.offboard_with(&strs(&delete(&[])), &env).await;
     refused.assert_status(2);
-    assert!(
-        refused.stderr.contains("--accept-key-escalation"),
-        "{}",
-        refused.stderr
-    );
+    assert_says(&refused.stderr, "--accept-key-escalation");
 
     let report = platform.file("td-report.json");
     let accepted = platform
@@ -557,7 +517,7 @@ async fn treasure_data_keys_move_to_a_stronger_role_only_when_accepted() {
     // The digest printed is the file's.
     let digest = format!("{:x}", sha2::Sha256::digest(text.as_bytes()));
     let said = format!("Report SHA-256: {digest}");
-    assert!(accepted.stderr.contains(&said), "{}", accepted.stderr);
+    assert_says(&accepted.stderr, &said);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -578,11 +538,7 @@ async fn a_journal_of_another_run_is_not_continued() {
     other.extend(["--journal".into(), journal]);
     let refused = platform.offboard(&strs(&other)).await;
     refused.assert_status(2);
-    assert!(
-        refused.stderr.contains("the journal holds another run"),
-        "{}",
-        refused.stderr
-    );
+    assert_says(&refused.stderr, "the journal holds another run");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -623,7 +579,10 @@ async fn bulk_checks_every_row_then_offboards_the_rest_once_each() {
         "{}",
         dry.stderr
     );
-    assert!(dry.stderr.contains("line 5  owner@company.com  emergency  will not run: You cannot remove or lock out your own account."), "{}", dry.stderr);
+    assert_says(
+        &dry.stderr,
+        "line 5  owner@company.com  emergency  will not run: You cannot remove or lock out your own account.",
+    );
     assert!(
         dry.stderr.contains("3 of 5 rows will run; 2 will not"),
         "{}",
@@ -659,32 +618,16 @@ async fn bulk_checks_every_row_then_offboards_the_rest_once_each() {
     run.assert_status(1);
     let lines: Vec<&str> = run.stdout.lines().collect();
     assert_eq!(lines[0], "line,who,mode,result,detail,report");
-    assert!(
-        lines[1]
-            .starts_with("2,first.last@company.com,disable,verified,Access removed and verified.,"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        lines[2].starts_with("3,user.0001@company.com,emergency,verified,"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        lines[3].starts_with("4,nobody@company.com,emergency,not run,No such person"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        lines[4].starts_with("5,owner@company.com,emergency,not run,"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        lines[5].starts_with("6,user.0002@company.com,disable,verified,"),
-        "{}",
-        run.stdout
-    );
+    let expected = [
+        "2,first.last@company.com,disable,verified,Access removed and verified.,",
+        "3,user.0001@company.com,emergency,verified,",
+        "4,nobody@company.com,emergency,not run,No such person",
+        "5,owner@company.com,emergency,not run,",
+        "6,user.0002@company.com,disable,verified,",
+    ];
+    for (line, prefix) in lines[1..].iter().zip(expected) {
+        assert!(line.starts_with(prefix), "{prefix} in\n{}", run.stdout);
+    }
     // Each person's progress is named, and each report written beside the journals.
     assert!(
         run.stderr
@@ -748,11 +691,7 @@ async fn a_bulk_file_that_is_not_a_list_of_people_stops_before_anything() {
         ])
         .await;
     run.assert_status(2);
-    assert!(
-        run.stderr.contains("Unknown column \u{201c}emial\u{201d}"),
-        "{}",
-        run.stderr
-    );
+    assert_says(&run.stderr, "Unknown column \u{201c}emial\u{201d}");
     let missing = platform
         .offboard(&[
             "bulk",
@@ -765,9 +704,10 @@ async fn a_bulk_file_that_is_not_a_list_of_people_stops_before_anything() {
         ])
         .await;
     missing.assert_status(2);
-    assert!(
-        missing.stderr.contains("--journal-dir"),
-        "{}",
-        missing.stderr
-    );
+    assert_says(&missing.stderr, "--journal-dir");
+}
+
+/// Asserts `output` says `wanted`, showing all of it when it does not.
+fn assert_says(output: &str, wanted: &str) {
+    assert!(output.contains(wanted), "{wanted:?} in:\n{output}");
 }

@@ -12,6 +12,7 @@ use crate::error::ApiError;
 use crate::http::{Request, with_query};
 use crate::json::{Fields, FromJson, Read};
 use crate::model::User;
+use serde::Serialize;
 use serde_json::{Value, json};
 
 /// The `prevHash` of the first event.
@@ -20,8 +21,9 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 /// The largest page the endpoint serves.
 pub const PAGE: u64 = 1000;
 
-/// One event of the log, as the API shows it.
-#[derive(Debug, Clone, PartialEq)]
+/// One event of the log, as the API shows it (the server serialises this very struct).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct AuditEvent {
     pub seq: i64,
     pub at: String,

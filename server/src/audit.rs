@@ -168,46 +168,13 @@ impl Head {
     }
 }
 
-/// One stored event, as the API shows it.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Event {
-    pub seq: i64,
-    pub at: String,
-    pub actor_user_id: String,
-    pub actor_key: String,
-    pub dialect: String,
-    pub action: String,
-    pub target_user_id: Option<String>,
-    pub subject: Option<String>,
-    pub outcome: String,
-    pub status: i64,
-    pub detail: Value,
-    pub prev_hash: String,
-    pub hash: String,
-}
+/// One stored event, as the API shows it: the engine's, which the console reads back.
+pub use offboard_engine::audit::AuditEvent as Event;
 
-impl Event {
-    /// The hash this event should carry given its content and `prev_hash` (the input is built
-    /// by the engine, as the console builds it to check the chain).
-    pub fn compute_hash(&self) -> String {
-        let event = offboard_engine::audit::AuditEvent {
-            seq: self.seq,
-            at: self.at.clone(),
-            actor_user_id: self.actor_user_id.clone(),
-            actor_key: self.actor_key.clone(),
-            dialect: self.dialect.clone(),
-            action: self.action.clone(),
-            target_user_id: self.target_user_id.clone(),
-            subject: self.subject.clone(),
-            outcome: self.outcome.clone(),
-            status: self.status,
-            detail: self.detail.clone(),
-            prev_hash: self.prev_hash.clone(),
-            hash: self.hash.clone(),
-        };
-        hex::encode(Sha256::digest(event.hash_input().as_bytes()))
-    }
+/// The hash `event` should carry given its content and `prev_hash` (the input is built by the
+/// engine, as the console builds it to check the chain).
+pub fn compute_hash(event: &Event) -> String {
+    hex::encode(Sha256::digest(event.hash_input().as_bytes()))
 }
 
 /// JSON with object keys sorted by their UTF-8 bytes and no whitespace (the engine's).
@@ -259,7 +226,7 @@ pub async fn append(
         prev_hash: head.hash.clone(),
         hash: String::new(),
     };
-    event.hash = event.compute_hash();
+    event.hash = compute_hash(&event);
     sqlx::query(
         "INSERT INTO audit_events (seq, occurred_at, actor_user_id, actor_key, dialect, action, \
          target_user_id, subject, outcome, status, detail, prev_hash, hash) \
@@ -367,7 +334,7 @@ pub async fn verify(conn: &mut AnyConnection) -> Result<AuditVerdict, sqlx::Erro
                     "prevHash does not match the previous event's hash".to_owned(),
                 ));
             }
-            if event.compute_hash() != event.hash {
+            if compute_hash(&event) != event.hash {
                 return Ok(broken(
                     "the event's content does not match its hash".to_owned(),
                 ));
@@ -488,8 +455,8 @@ mod tests {
         };
         let body = r#"{"action":"user.update","actorKey":"demo-owner-ak","actorUserId":"user-owner","at":"2024-12-05T09:30:00Z","detail":{},"dialect":"adoc","outcome":"ok","seq":1,"status":200,"subject":null,"targetUserId":"user-123"}"#;
         let expected = hex::encode(Sha256::digest(format!("{GENESIS}\n{body}").as_bytes()));
-        assert_eq!(event.compute_hash(), expected);
+        assert_eq!(compute_hash(&event), expected);
         event.prev_hash = "1".repeat(64);
-        assert_ne!(event.compute_hash(), expected);
+        assert_ne!(compute_hash(&event), expected);
     }
 }

@@ -328,7 +328,10 @@ mod tests {
         assert!(has_content_hash("/offboard-cad52a30be0ab124_bg.wasm"));
         assert!(has_content_hash("/offboard-cad52a30be0ab124.js"));
         assert!(has_content_hash("/main-bce0659839dde785.css"));
-        assert!(has_content_hash("/offboard-app-4b56027815a939b.js"), "15 digits");
+        assert!(
+            has_content_hash("/offboard-app-4b56027815a939b.js"),
+            "15 digits"
+        );
         assert!(!has_content_hash("/index.html"));
         assert!(!has_content_hash("/users/user-123"));
         assert!(!has_content_hash("/app-1234.js"));

@@ -60,10 +60,7 @@ fn audit_of_run(connection: &Connection, journal: &Journal) -> AnyView {
         .into_any();
     }
     let finished = journal
-        .steps
-        .iter()
-        .filter_map(|step| step.finished_at_ms)
-        .reduce(f64::max)
+        .last_step_ended_at_ms()
         .unwrap_or(journal.created_at_ms);
     let during = (rfc3339(journal.created_at_ms), rfc3339(finished));
     view! { <AuditTrail connection=connection.clone() person=journal.plan.target.as_user() during=during /> }

@@ -95,8 +95,9 @@ async fn a_csv_is_checked_dry_run_then_everyone_who_may_is_offboarded_and_verifi
     browser.see("3 of 3 runs").await;
 }
 
-#[tokio::test]
-async fn a_bulk_run_interrupted_by_a_reload_continues_and_sends_nothing_twice() {
+/// A server whose every answer is 20 ms late (so a 200-key lockout can be caught midway), a
+/// browser connected as the owner, and `csv` checked and started (`people` of its rows run).
+async fn bulk_run_started(csv: &str, people: usize) -> (TestServer, Browser) {
     let server = TestServer::start(Setup {
         chaos: Some("latency-ms=20"),
         ..Setup::default()
@@ -105,15 +106,17 @@ async fn a_bulk_run_interrupted_by_a_reload_continues_and_sends_nothing_twice() 
     let browser = Browser::open(&server).await;
     browser.visit("/bulk").await;
     browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
-    browser
-        .fill(
-            "People (CSV)",
-            "email,mode\nheavy@company.com,emergency\nuser.0001@company.com,emergency",
-        )
-        .await;
+    browser.fill("People (CSV)", csv).await;
     browser.press("Check these people").await;
-    browser.press("Offboard 2 people").await;
+    browser.press(&format!("Offboard {people} people")).await;
     browser.press("Offboard them now").await;
+    (server, browser)
+}
+
+#[tokio::test]
+async fn a_bulk_run_interrupted_by_a_reload_continues_and_sends_nothing_twice() {
+    let csv = "email,mode\nheavy@company.com,emergency\nuser.0001@company.com,emergency";
+    let (server, browser) = bulk_run_started(csv, 2).await;
     let deleted = server
         .owner()
         .wait_for_key_deletions("user-heavy", 30)
@@ -140,24 +143,9 @@ async fn a_bulk_run_interrupted_by_a_reload_continues_and_sends_nothing_twice() 
 
 #[tokio::test]
 async fn paused_no_one_new_starts_and_resumed_the_rest_run() {
-    let server = TestServer::start(Setup {
-        chaos: Some("latency-ms=20"),
-        ..Setup::default()
-    })
-    .await;
-    let browser = Browser::open(&server).await;
-    browser.visit("/bulk").await;
-    browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
-    browser
-        .fill(
-            "People (CSV)",
-            "email,mode\nheavy@company.com,emergency\nuser.0001@company.com,emergency\n\
-             user.0002@company.com,emergency\nuser.0003@company.com,emergency",
-        )
-        .await;
-    browser.press("Check these people").await;
-    browser.press("Offboard 4 people").await;
-    browser.press("Offboard them now").await;
+    let csv = "email,mode\nheavy@company.com,emergency\nuser.0001@company.com,emergency\n\
+               user.0002@company.com,emergency\nuser.0003@company.com,emergency";
+    let (server, browser) = bulk_run_started(csv, 4).await;
     // Three start at once; paused, the fourth waits while they finish.
     browser.press("Pause").await;
     browser.see("3 of 4 people finished").await;

@@ -12,14 +12,7 @@ async fn the_runs_page_lists_a_wizard_and_a_lockout_reopens_exports_and_deletes(
     let browser = Browser::open(&server).await;
 
     // A guided offboarding to its end, of someone with nothing to hand over.
-    browser.visit("/users/user-gen-0001/offboard").await;
-    browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
-    browser.press("Start offboarding").await;
-    browser.press("Record current access").await;
-    browser.see("Access documented").await;
-    browser.fill("Reason", "End of contract").await;
-    browser.press("Use these details").await;
-    browser.press("Disable the account").await;
+    browser.wizard_to_the_revoke_step("user-gen-0001").await;
     browser.press("Revoke all API keys").await;
     browser.press("Remove all group memberships").await;
     browser.press("Verify now").await;

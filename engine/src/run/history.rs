@@ -49,16 +49,7 @@ impl RunSummary {
     pub fn of(journal: &Journal) -> Self {
         let plan = &journal.plan;
         let verdict = verdict(journal);
-        let finished_at_ms = journal
-            .is_complete()
-            .then(|| {
-                journal
-                    .steps
-                    .iter()
-                    .filter_map(|s| s.finished_at_ms)
-                    .reduce(f64::max)
-            })
-            .flatten();
+        let finished_at_ms = journal.finished_at_ms();
         let removal_ms = super::report::is_offboarding(plan.kind)
             .then(|| evidence(journal).removal_ms())
             .flatten();

@@ -292,6 +292,19 @@ impl Journal {
         Ok(())
     }
 
+    /// When the last step to end ended (complete or not).
+    pub fn last_step_ended_at_ms(&self) -> Option<f64> {
+        self.steps
+            .iter()
+            .filter_map(|step| step.finished_at_ms)
+            .reduce(f64::max)
+    }
+
+    /// When the run finished: its last step's end, once every step is done or skipped.
+    pub fn finished_at_ms(&self) -> Option<f64> {
+        self.last_step_ended_at_ms().filter(|_| self.is_complete())
+    }
+
     pub fn latest_verification(&self) -> Option<&Verification> {
         self.verifications.last()
     }

@@ -216,7 +216,7 @@ pub fn to_json(journal: &Journal) -> Value {
         "target": plan.target,
         "notifiedAt": journal.notified_at_ms.map(rfc3339),
         "startedAt": rfc3339(journal.created_at_ms),
-        "finishedAt": journal.steps.iter().filter_map(|s| s.finished_at_ms).reduce(f64::max).map(rfc3339),
+        "finishedAt": journal.last_step_ended_at_ms().map(rfc3339),
         "verdict": {
             "passed": verdict.passed(),
             "outcome": verdict.outcome,

@@ -9,6 +9,7 @@ use crate::runs::RunHandle;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use offboard_engine::model::Dialect;
+use offboard_engine::run::journal::Journal;
 use wasm_bindgen::JsValue;
 
 /// The runbook's target.
@@ -63,20 +64,7 @@ pub fn from_local_input(value: &str) -> Option<f64> {
 pub fn Clock(run: RunHandle) -> impl IntoView {
     let now = ticking_now();
     let notified = Memo::new(move |_| run.with(|journal| journal.notified_at_ms));
-    let finished = Memo::new(move |_| {
-        run.with(|journal| {
-            journal
-                .is_complete()
-                .then(|| {
-                    journal
-                        .steps
-                        .iter()
-                        .filter_map(|s| s.finished_at_ms)
-                        .reduce(f64::max)
-                })
-                .flatten()
-        })
-    });
+    let finished = Memo::new(move |_| run.with(Journal::finished_at_ms));
     let problem = RwSignal::new(None::<&'static str>);
     let change = move |event: leptos::ev::Event| {
         let value = event_target_value(&event);

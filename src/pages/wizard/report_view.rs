@@ -25,7 +25,7 @@ pub fn ReportView(run: RunHandle) -> impl IntoView {
         let plan = &journal.plan;
         let target = &plan.target;
         let verdict = verdict(journal);
-        let finished = journal.steps.iter().filter_map(|s| s.finished_at_ms).reduce(f64::max);
+        let finished = journal.last_step_ended_at_ms();
         let timing = match (journal.notified_at_ms, finished) {
             // The one-hour target is the ADOC runbook's only.
             (Some(notified), Some(done)) if !has_target(plan.dialect) => {
