@@ -216,3 +216,21 @@ async fn an_unknown_td_user_gets_the_same_plain_message() {
         .await;
     assert!(!browser.body_text().await.contains("Guided offboarding"));
 }
+
+#[tokio::test]
+async fn a_platform_without_an_audit_log_gets_a_plain_note_and_the_rest_of_the_page() {
+    // The vendors' own APIs have no such endpoint: the reference server answers 404 here.
+    let setup = Setup {
+        chaos: Some("error-rate=1,statuses=404,path=/audit/api/v1/events"),
+        ..Setup::default()
+    };
+    let server = TestServer::start(setup).await;
+    let browser = Browser::open(&server).await;
+    browser.visit("/users/user-123").await;
+    browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
+    browser.see("API keys (2)").await;
+    browser
+        .see("This platform offers no audit log Offboard can read")
+        .await;
+    assert!(!browser.body_text().await.contains("Chain verified"));
+}
