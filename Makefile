@@ -26,6 +26,9 @@ LISTEN ?= 127.0.0.1:8080
 TLS ?=
 SCHEME := $(if $(TLS),https,http)
 DEMO_DB ?= $(CURDIR)/.tmp/demo.db
+# `make run-two`: a second demo platform (the same company's other tenant) beside the first.
+SECOND_LISTEN ?= 127.0.0.1:8081
+SECOND_DB ?= $(CURDIR)/.tmp/demo-second.db
 SERVER := $(CURDIR)/target/release/offboard-server
 FUZZ_VENV := $(CURDIR)/.tmp/fuzz-venv
 FUZZ_EXAMPLES ?= 100
@@ -33,13 +36,14 @@ FUZZ_DB ?= sqlite
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: help install install-rust-target install-trunk install-wasm-bindgen install-wasm-opt \
-        install-chromium install-axe install-postgres install-brotli check-versions app server cli run test test-unit test-browser \
+        install-chromium install-axe install-postgres install-brotli check-versions app server cli run run-two test test-unit test-browser \
         lint fmt bench install-schemathesis fuzz
 
 help:
 	@echo "make run    install what is missing, build, start the demo server with the app on $(LISTEN)"
 	@echo "            (TLS=self-signed: over HTTPS with HTTP/2)"
 	@echo "make test   every test layer: engine unit tests, server integration tests, browser tests"
+	@echo "make run-two  the same with a second demo platform on $(SECOND_LISTEN) (some people on both)"
 	@echo "make cli    build the offboard command line into target/release/offboard"
 	@echo "make lint   cargo fmt --check and clippy -D warnings on both targets"
 	@echo "make bench  benchmarks: shipped size, directory keystroke, the lockout against the runbook and the browser's floor over HTTP/1.1 and HTTP/2, faults, cold load on a phone"
@@ -108,6 +112,21 @@ app: install-rust-target install-trunk install-wasm-bindgen install-wasm-opt ins
 
 server:
 	cargo build --release -p offboard-server
+
+# Two platforms of one company: the app and the main demo data on $(LISTEN), and a second demo
+# platform on $(SECOND_LISTEN) (`--demo-set second`: the named people are on both, others on one).
+# The second allows the app's origin (CORS) and the app's page may call it (CSP connect-src), so
+# Connect can be pointed at either. Ctrl-C stops both.
+run-two: app server
+	@mkdir -p $(dir $(DEMO_DB)) && rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm $(SECOND_DB) $(SECOND_DB)-wal $(SECOND_DB)-shm
+	@echo
+	@echo "Offboard is starting on http://$(LISTEN)/ with a second demo platform on http://$(SECOND_LISTEN)"
+	@echo "The demo credentials of make run work on both."
+	@echo
+	$(SERVER) --listen $(SECOND_LISTEN) --database sqlite://$(SECOND_DB) --demo --demo-set second \
+	  --cors-origin http://$(LISTEN) & trap 'kill $$!' EXIT; \
+	$(SERVER) --listen $(LISTEN) --database sqlite://$(DEMO_DB) --demo --static $(CURDIR)/dist \
+	  --connect-src http://$(SECOND_LISTEN)
 
 # The `offboard` command line (target/release/offboard).
 cli:

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use crate::chaos::ChaosSpec;
+use crate::demo::DemoSet;
 use crate::tls::TlsSetup;
 
 /// Everything [`crate::app`] needs to build the server.
@@ -14,6 +15,8 @@ pub struct ServerConfig {
     pub demo: bool,
     /// How many `user-gen-NNNN` users the demo data generates.
     pub demo_users: usize,
+    /// Which demo data set (a second server stands for a second platform of the same company).
+    pub demo_set: DemoSet,
     /// Serve the built browser app from this directory on the same origin.
     pub static_dir: Option<PathBuf>,
     /// Browser origins allowed to call the APIs cross-origin.
@@ -34,6 +37,7 @@ impl ServerConfig {
             database_url: database_url.into(),
             demo: false,
             demo_users: 100,
+            demo_set: DemoSet::Main,
             static_dir: None,
             cors_origins: Vec::new(),
             connect_src: Vec::new(),

@@ -267,9 +267,21 @@ const DEPARTMENTS: [&str; 5] = [
 ];
 
 /// Loads the demo data unless the database already has users.
+/// Which demo data set a server loads. Two servers, one of each, stand for two platforms of
+/// one company: the named people (owner, admins, `user-123`, the replacement, the SCIM user)
+/// are in both; `user-heavy` and the `user.NNNN` people only in the main set; the `eu.NNNN`
+/// people only in the second.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum DemoSet {
+    #[default]
+    Main,
+    Second,
+}
+
 pub async fn load_if_empty(
     conn: &mut AnyConnection,
     generated_users: usize,
+    set: DemoSet,
 ) -> Result<(), StartError> {
     let users: i64 = sqlx::query("SELECT COUNT(*) AS n FROM users")
         .fetch_one(&mut *conn)
@@ -281,7 +293,7 @@ pub async fn load_if_empty(
     }
     let started = std::time::Instant::now();
     let mut tx = conn.begin().await?;
-    load(&mut tx, generated_users).await?;
+    load(&mut tx, generated_users, set).await?;
     tx.commit().await?;
     tracing::info!(
         generated_users,
@@ -333,7 +345,11 @@ impl UserSeed<'_> {
     }
 }
 
-async fn load(conn: &mut AnyConnection, generated_users: usize) -> Result<(), sqlx::Error> {
+async fn load(
+    conn: &mut AnyConnection,
+    generated_users: usize,
+    set: DemoSet,
+) -> Result<(), sqlx::Error> {
     let mut roles = Table::new("roles", &["role_id", "name", "description"]);
     let mut permissions = Table::new("role_permissions", &["role_id", "permission"]);
     for (id, name, description, perms) in ROLES {
@@ -454,47 +470,55 @@ async fn load(conn: &mut AnyConnection, generated_users: usize) -> Result<(), sq
         }
     }
 
-    // user-heavy: 200 keys and 50 groups, the performance case.
+    // user-heavy: 200 keys and 50 groups, the performance case (the main set only).
+    let heavy = set == DemoSet::Main;
     td_id += 1;
-    users.push(
-        UserSeed {
-            id: "user-heavy",
-            td_id,
-            email: "heavy@company.com",
-            first: "Harper",
-            last: "Heavy",
-            role: "restricted",
-            scim: None,
-            attributes: json!({"department": ["Platform"]}),
-            created: "2022-05-02T09:00:00Z",
-            last_access: "2024-12-05T06:10:00Z",
+    if heavy {
+        users.push(
+            UserSeed {
+                id: "user-heavy",
+                td_id,
+                email: "heavy@company.com",
+                first: "Harper",
+                last: "Heavy",
+                role: "restricted",
+                scim: None,
+                attributes: json!({"department": ["Platform"]}),
+                created: "2022-05-02T09:00:00Z",
+                last_access: "2024-12-05T06:10:00Z",
+            }
+            .row(),
+        );
+        for n in 1..=50 {
+            members.push(vec![
+                "user-heavy".into(),
+                format!("group-heavy-{n:02}").into(),
+            ]);
         }
-        .row(),
-    );
-    for n in 1..=50 {
-        members.push(vec![
-            "user-heavy".into(),
-            format!("group-heavy-{n:02}").into(),
-        ]);
-    }
-    for n in 1..=200i64 {
-        let key_type = if n == 2 { "WRITE_ONLY" } else { "MASTER" };
-        let created = minutes_after_2024(n * 60);
-        keys.push(key_row(
-            format!("AK-heavy-{n:03}"),
-            "user-heavy",
-            new_secret(None),
-            key_type,
-            created,
-        ));
+        for n in 1..=200i64 {
+            let key_type = if n == 2 { "WRITE_ONLY" } else { "MASTER" };
+            let created = minutes_after_2024(n * 60);
+            keys.push(key_row(
+                format!("AK-heavy-{n:03}"),
+                "user-heavy",
+                new_secret(None),
+                key_type,
+                created,
+            ));
+        }
     }
 
-    // Generated users: user-gen-0001 … with varied names, departments and last access.
+    // Generated users: user-gen-0001 … (user.0001@company.com), or in the second set
+    // user-eu-0001 … (eu.0001@company.com), with varied names, departments and last access.
+    let (id_prefix, email_prefix, key_prefix) = match set {
+        DemoSet::Main => ("user-gen", "user", "AK-gen"),
+        DemoSet::Second => ("user-eu", "eu", "AK-eu"),
+    };
     let width = generated_users.to_string().len().max(4);
     for n in 1..=generated_users {
         td_id += 1;
         let number = format!("{n:0width$}");
-        let id = format!("user-gen-{number}");
+        let id = format!("{id_prefix}-{number}");
         let first = FIRST_NAMES[n % FIRST_NAMES.len()];
         let last = LAST_NAMES[(n * 7) % LAST_NAMES.len()];
         let i = n as i64;
@@ -504,7 +528,7 @@ async fn load(conn: &mut AnyConnection, generated_users: usize) -> Result<(), sq
             UserSeed {
                 id: &id,
                 td_id,
-                email: &format!("user.{number}@company.com"),
+                email: &format!("{email_prefix}.{number}@company.com"),
                 first,
                 last,
                 role: "restricted",
@@ -522,14 +546,14 @@ async fn load(conn: &mut AnyConnection, generated_users: usize) -> Result<(), sq
         };
         members.push(vec![id.clone().into(), group.into()]);
         keys.push(key_row(
-            format!("AK-gen-{number}-m"),
+            format!("{key_prefix}-{number}-m"),
             &id,
             new_secret(None),
             "MASTER",
             created.clone(),
         ));
         keys.push(key_row(
-            format!("AK-gen-{number}-w"),
+            format!("{key_prefix}-{number}-w"),
             &id,
             new_secret(None),
             "WRITE_ONLY",

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use offboard_server::{ChaosSpec, ServerConfig, TlsSetup};
+use offboard_server::{ChaosSpec, DemoSet, ServerConfig, TlsSetup};
 use tokio::net::TcpListener;
 
 /// The reference admin API server of Offboard: the ADOC and TD dialects over one audited store.
@@ -26,6 +26,10 @@ struct Cli {
     /// How many generated users the demo data has.
     #[arg(long, default_value_t = 100)]
     demo_users: usize,
+    /// Which demo data set: `second` stands for a second platform of the same company (the
+    /// named people are in both; other people in one only).
+    #[arg(long, value_enum, default_value_t = DemoSet::Main)]
+    demo_set: DemoSet,
     /// Serve the built browser app from this directory.
     #[arg(long = "static", value_name = "DIR")]
     static_dir: Option<PathBuf>,
@@ -164,6 +168,7 @@ async fn run(cli: Cli) -> ExitCode {
         database_url: cli.database,
         demo: cli.demo,
         demo_users: cli.demo_users,
+        demo_set: cli.demo_set,
         static_dir: cli.static_dir,
         cors_origins: cli.cors_origins,
         connect_src: cli.connect_src,

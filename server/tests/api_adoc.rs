@@ -873,3 +873,38 @@ async fn unknown_api_routes_are_json_404s_and_wrong_methods_json_405s() {
     wrong.expect(405);
     assert_eq!(wrong.body["error"], "Method Not Allowed");
 }
+
+// ---- a second platform ----
+
+#[tokio::test]
+async fn the_second_demo_set_shares_the_named_people_and_has_its_own() {
+    let second = Server::with(|config| config.demo_set = offboard_server::DemoSet::Second).await;
+    // The named people are on both platforms, with the same demo keys.
+    second
+        .get("/admin/api/users/user-123", OWNER)
+        .await
+        .expect(200);
+    second
+        .get("/admin/api/users/user-456", ADMIN)
+        .await
+        .expect(200);
+    // user-heavy and the user.NNNN people are only on the main one; eu.NNNN only here.
+    second
+        .get("/admin/api/users/user-heavy", OWNER)
+        .await
+        .expect(404);
+    second
+        .get("/admin/api/users/user-gen-0001", OWNER)
+        .await
+        .expect(404);
+    let eu = second.get("/admin/api/users/user-eu-0001", OWNER).await;
+    eu.expect(200);
+    assert_eq!(eu.body["email"], "eu.0001@company.com");
+    let main = Server::demo().await;
+    main.get("/admin/api/users/user-eu-0001", OWNER)
+        .await
+        .expect(404);
+    main.get("/admin/api/users/user-heavy", OWNER)
+        .await
+        .expect(200);
+}
