@@ -118,7 +118,7 @@ pub async fn run(options: &Bulk) -> Result<ExitCode, Failure> {
                     Ok(()) => path.display().to_string(),
                     Err(error) => format!("not written: {error}"),
                 };
-                (outcome_word(&verdict), verdict.headline, file)
+                (verdict.outcome.word().to_string(), verdict.headline, file)
             }
         };
         lines.push(vec![
@@ -160,41 +160,19 @@ async fn check(
             }
         }
     };
-    let people: Vec<String> = rows.iter().map(|row| row.who.clone()).collect();
-    let heirs = rows.iter().filter_map(|row| match &row.keys {
-        offboard_engine::dialect::KeyDisposal::Reassign(Some(heir)) => Some(heir.clone()),
-        _ => None,
-    });
-    let replacements: Vec<String> = rows
-        .iter()
-        .filter_map(|row| row.handed_off_to.clone())
-        .chain(heirs)
-        .collect();
-    let wanted: Vec<String> = people
-        .iter()
-        .chain(&replacements)
-        .filter(|who| !who.is_empty())
-        .cloned()
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
+    let wanted = bulk::named(rows);
     let found: BTreeMap<String, Option<User>> = futures::stream::iter(wanted.into_iter().map(find))
         .buffer_unordered(LOOKUPS_AT_ONCE)
         .collect::<Vec<_>>()
         .await
         .into_iter()
         .collect::<Result<_, _>>()?;
-    let people: Vec<Option<User>> = people
-        .iter()
-        .map(|who| found.get(who).cloned().flatten())
-        .collect();
-    let lookup = |email: &str| found.get(email).cloned().flatten();
     let checks = bulk::Checks {
         actor: connection.actor.as_ref(),
         reassigns_keys: connection.dialect.api().reassigns_keys(),
         accept_escalation,
     };
-    Ok(bulk::preview(rows, &people, lookup, &checks))
+    Ok(bulk::preview_found(rows, &found, &checks))
 }
 
 /// The single-person options of one row.
@@ -231,17 +209,6 @@ fn describe(preview: &RowPreview) -> String {
         row.who,
         row.mode.as_str()
     )
-}
-
-fn outcome_word(verdict: &offboard_engine::run::verdict::Verdict) -> String {
-    use offboard_engine::run::verdict::Outcome;
-    match verdict.outcome {
-        Outcome::Verified => "verified",
-        Outcome::KeysLiveOn => "keys live on",
-        Outcome::AccessLeft => "access left",
-        Outcome::NotVerified => "not verified",
-    }
-    .to_string()
 }
 
 /// `line-3-first.last@company.com`: the line keeps two rows apart, the person keeps it legible.

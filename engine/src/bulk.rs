@@ -10,6 +10,7 @@
 use crate::dialect::KeyDisposal;
 use crate::model::User;
 use crate::policy::{self, Account, AccountRole};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What a row asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -283,6 +284,38 @@ impl Flag {
             ),
         }
     }
+}
+
+/// Everyone the rows name and the platform must be asked about: the people, their
+/// replacements and the new owners of reassigned keys, each once.
+pub fn named(rows: &[BulkRow]) -> Vec<String> {
+    let named: BTreeSet<String> = rows
+        .iter()
+        .flat_map(|row| {
+            let heir = match &row.keys {
+                KeyDisposal::Reassign(Some(heir)) => Some(heir.clone()),
+                _ => None,
+            };
+            [Some(row.who.clone()), row.handed_off_to.clone(), heir]
+        })
+        .flatten()
+        .filter(|who| !who.is_empty())
+        .collect();
+    named.into_iter().collect()
+}
+
+/// [`preview`] from what the platform said of everyone [`named`] (`None`: no such person).
+pub fn preview_found(
+    rows: &[BulkRow],
+    found: &BTreeMap<String, Option<User>>,
+    checks: &Checks<'_>,
+) -> Vec<RowPreview> {
+    let people: Vec<Option<User>> = rows
+        .iter()
+        .map(|row| found.get(&row.who).cloned().flatten())
+        .collect();
+    let lookup = |email: &str| found.get(email).cloned().flatten();
+    preview(rows, &people, lookup, checks)
 }
 
 /// Previews every row: `found[i]` is what the platform said of row `i`'s person (`None`: no
@@ -619,6 +652,43 @@ mod key_tests {
         assert_eq!(
             preview(&rows, &found, lookup, &adoc)[3].flags,
             vec![Flag::CannotReassign]
+        );
+    }
+}
+
+#[cfg(test)]
+mod named_tests {
+    use super::*;
+
+    #[test]
+    fn everyone_named_is_asked_about_once() {
+        let rows = parse(
+            "email,handed_off_to,mode,api_keys\n\
+             a@company.com,r@company.com,delete,reassign:h@company.com\n\
+             b@company.com,r@company.com,emergency,\n",
+        )
+        .unwrap();
+        assert_eq!(
+            named(&rows),
+            [
+                "a@company.com",
+                "b@company.com",
+                "h@company.com",
+                "r@company.com"
+            ]
+        );
+        let found = BTreeMap::from([("a@company.com".to_string(), None)]);
+        let checks = Checks {
+            actor: None,
+            reassigns_keys: true,
+            accept_escalation: false,
+        };
+        let previews = preview_found(&rows, &found, &checks);
+        assert_eq!(previews[0].flags[0], Flag::Unknown);
+        assert!(
+            previews[1]
+                .flags
+                .contains(&Flag::ReplacementUnknown("r@company.com".into()))
         );
     }
 }

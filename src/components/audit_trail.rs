@@ -12,6 +12,8 @@ use leptos::prelude::*;
 use offboard_engine::audit::{self, AuditEvent, ChainCheck};
 use offboard_engine::error::ApiError;
 use offboard_engine::model::User;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 
 /// The log is read whole to check its chain; beyond this many pages (of 1,000 events) the
 /// check stops and says so.
@@ -141,47 +143,86 @@ fn TrailView(
     .into_any()
 }
 
-/// Reads the whole log page by page, checking each event's hash and link, and keeps the
-/// events about `person`.
+/// The log as far as it has been read and checked on one platform: a later read (another
+/// person's page, "Check the log again") asks only for the events after it.
+#[derive(Debug, Clone, Default)]
+struct Checked {
+    chain: ChainCheck,
+    /// Every event read, in order (the chain's head is the last one's hash).
+    events: Vec<AuditEvent>,
+    /// The browser hashed them all (Web Crypto was there).
+    hashed: bool,
+}
+
+thread_local! {
+    /// Each platform's log as checked so far, by base URL (memory only, like the connection).
+    static CHECKED: RefCell<BTreeMap<String, Checked>> = const { RefCell::new(BTreeMap::new()) };
+}
+
+/// The person's events, the log checked from where the last read left it; from the first
+/// event again when the log no longer continues that one (the platform's store was replaced).
 async fn read_trail(connection: Connection, person: User) -> Result<Trail, ApiError> {
     let client = api::client(&connection);
-    let mut chain = ChainCheck::default();
-    let mut events = Vec::new();
-    let mut checked = true;
-    let mut after = 0;
+    let key = connection.base_url.clone();
+    let earlier = CHECKED.with_borrow(|checked| checked.get(&key).cloned());
+    let mut read = match extend(&client, earlier.clone().unwrap_or_default()).await? {
+        Some(read) => read,
+        None => return Ok(Trail::NotOffered),
+    };
+    let (checked, server_head, _) = &read;
+    if earlier.is_some() && !checked.chain.holds(server_head) {
+        read = match extend(&client, Checked::default()).await? {
+            Some(read) => read,
+            None => return Ok(Trail::NotOffered),
+        };
+    }
+    let (checked, server_head, capped) = read;
+    if !capped && checked.hashed {
+        CHECKED.with_borrow_mut(|all| all.insert(key, checked.clone()));
+    }
+    Ok(Trail::Read {
+        events: checked
+            .events
+            .iter()
+            .filter(|event| event.concerns(&person))
+            .cloned()
+            .collect(),
+        chain: checked.chain,
+        server_head,
+        checked: checked.hashed,
+        capped,
+    })
+}
+
+/// Reads the log's pages after what `checked` holds, checking each event's hash and link;
+/// with the head the platform names and whether the page limit stopped it. `None`: the
+/// platform has no such log.
+async fn extend(
+    client: &api::Api,
+    mut checked: Checked,
+) -> Result<Option<(Checked, String, bool)>, ApiError> {
+    if checked.events.is_empty() {
+        checked.hashed = true;
+    }
     for _ in 0..MAX_PAGES {
+        let after = checked.events.last().map_or(0, |last| last.seq);
         let value = match client.value(&audit::events_page(after)).await {
-            Err(ApiError::NotFound { .. }) => return Ok(Trail::NotOffered),
+            Err(ApiError::NotFound { .. }) => return Ok(None),
             read => read?,
         };
         let (page, server_head) = audit::parse_page(&value)?;
-        for event in &page {
+        let full = page.len() as u64 == audit::PAGE;
+        for event in page {
             match sha256_hex(&event.hash_input()).await {
-                Some(hash) => chain.link(event, &hash),
-                None => checked = false,
+                Some(hash) => checked.chain.link(&event, &hash),
+                None => checked.hashed = false,
             }
-            if event.concerns(&person) {
-                events.push(event.clone());
-            }
+            checked.events.push(event);
         }
-        match page.last() {
-            Some(last) if page.len() as u64 == audit::PAGE => after = last.seq,
-            _ => {
-                return Ok(Trail::Read {
-                    chain,
-                    server_head,
-                    checked,
-                    capped: false,
-                    events,
-                });
-            }
+        if !full {
+            return Ok(Some((checked, server_head, false)));
         }
     }
-    Ok(Trail::Read {
-        server_head: chain.head.clone(),
-        chain,
-        checked,
-        capped: true,
-        events,
-    })
+    let head = checked.chain.head.clone();
+    Ok(Some((checked, head, true)))
 }

@@ -147,15 +147,8 @@ async fn an_unknown_person_gets_one_plain_message_and_nothing_to_press() {
 
 #[tokio::test]
 async fn a_failing_section_shows_its_error_while_the_rest_renders() {
-    let setup = Setup {
-        chaos: Some("error-rate=1,statuses=500,path=/authz/api/v1/users/permissions"),
-        ..Setup::default()
-    };
-    let server = TestServer::start(setup).await;
-    let browser = Browser::open(&server).await;
-    browser.visit("/users/user-123").await;
-    browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
-    browser.see("API keys (2)").await;
+    let (_server, browser) =
+        user_123_page_under("error-rate=1,statuses=500,path=/authz/api/v1/users/permissions").await;
     browser.see("Groups (3)").await;
     // The permissions call is retried with backoff before its section gives up.
     let alert = browser.see_role("alert", "internal error").await;
@@ -220,17 +213,24 @@ async fn an_unknown_td_user_gets_the_same_plain_message() {
 #[tokio::test]
 async fn a_platform_without_an_audit_log_gets_a_plain_note_and_the_rest_of_the_page() {
     // The vendors' own APIs have no such endpoint: the reference server answers 404 here.
-    let setup = Setup {
-        chaos: Some("error-rate=1,statuses=404,path=/audit/api/v1/events"),
-        ..Setup::default()
-    };
-    let server = TestServer::start(setup).await;
-    let browser = Browser::open(&server).await;
-    browser.visit("/users/user-123").await;
-    browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
-    browser.see("API keys (2)").await;
+    let (_server, browser) =
+        user_123_page_under("error-rate=1,statuses=404,path=/audit/api/v1/events").await;
     browser
         .see("This platform offers no audit log Offboard can read")
         .await;
     assert!(!browser.body_text().await.contains("Chain verified"));
+}
+
+/// user-123's page, connected as the owner, on a server injecting `chaos`, once its keys show.
+async fn user_123_page_under(chaos: &'static str) -> (TestServer, Browser) {
+    let server = TestServer::start(Setup {
+        chaos: Some(chaos),
+        ..Setup::default()
+    })
+    .await;
+    let browser = Browser::open(&server).await;
+    browser.visit("/users/user-123").await;
+    browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
+    browser.see("API keys (2)").await;
+    (server, browser)
 }

@@ -30,6 +30,18 @@ pub enum Outcome {
     NotVerified,
 }
 
+impl Outcome {
+    /// The outcome in two words, as result files list it per person.
+    pub fn word(self) -> &'static str {
+        match self {
+            Outcome::Verified => "verified",
+            Outcome::KeysLiveOn => "keys live on",
+            Outcome::AccessLeft => "access left",
+            Outcome::NotVerified => "not verified",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FactState {

@@ -6,10 +6,9 @@ use crate::api;
 use crate::session::Connection;
 use futures::StreamExt;
 use offboard_engine::bulk::{self, BulkRow, Checks, RowPreview};
-use offboard_engine::dialect::KeyDisposal;
 use offboard_engine::error::ApiError;
 use offboard_engine::model::User;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// How many people are looked up at once.
 const LOOKUPS_AT_ONCE: usize = 6;
@@ -17,21 +16,9 @@ const LOOKUPS_AT_ONCE: usize = 6;
 /// The rows previewed; an error when the platform could not be asked about someone (a missing
 /// person is a flag on their row, not an error).
 pub async fn check(connection: &Connection, rows: &[BulkRow]) -> Result<Vec<RowPreview>, ApiError> {
-    let named: BTreeSet<String> = rows
-        .iter()
-        .flat_map(|row| {
-            let heir = match &row.keys {
-                KeyDisposal::Reassign(Some(heir)) => Some(heir.clone()),
-                _ => None,
-            };
-            [Some(row.who.clone()), row.handed_off_to.clone(), heir]
-        })
-        .flatten()
-        .filter(|who| !who.is_empty())
-        .collect();
     let client = api::client(connection);
     let platform = offboard_engine::platform::Platform::new(&client, connection.dialect());
-    let lookups = named.into_iter().map(|who| {
+    let lookups = bulk::named(rows).into_iter().map(|who| {
         let platform = &platform;
         async move {
             match platform.find_user(&who).await {
@@ -47,15 +34,10 @@ pub async fn check(connection: &Connection, rows: &[BulkRow]) -> Result<Vec<RowP
         .await
         .into_iter()
         .collect::<Result<_, _>>()?;
-    let people: Vec<Option<User>> = rows
-        .iter()
-        .map(|row| found.get(&row.who).cloned().flatten())
-        .collect();
     let checks = Checks {
         actor: connection.identity.user.as_ref(),
         reassigns_keys: connection.dialect().api().reassigns_keys(),
         accept_escalation: false,
     };
-    let lookup = |email: &str| found.get(email).cloned().flatten();
-    Ok(bulk::preview(rows, &people, lookup, &checks))
+    Ok(bulk::preview_found(rows, &found, &checks))
 }

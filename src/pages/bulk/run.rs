@@ -325,11 +325,9 @@ pub fn outcome(state: &PersonState) -> (String, String, String) {
         PersonState::Failed(why) => ("did not start".into(), why.clone(), String::new()),
         PersonState::Running(handle) | PersonState::Finished(handle) => handle.with(|journal| {
             let verdict = report::verdict(journal);
-            let word = match (handle.busy(), verdict.outcome) {
-                (true, _) => "running",
-                (false, offboard_engine::run::verdict::Outcome::Verified) => "verified",
-                (false, offboard_engine::run::verdict::Outcome::KeysLiveOn) => "keys live on",
-                (false, _) => "access left",
+            let word = match handle.busy() {
+                true => "running",
+                false => verdict.outcome.word(),
             };
             (word.to_string(), verdict.headline, journal.id.clone())
         }),
