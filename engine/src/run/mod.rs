@@ -1,6 +1,7 @@
 //! Offboarding runs: plans (what will happen), the runner (doing it, a few calls at a time),
 //! the journal (what happened, resumable), verification and the report.
 
+pub mod across;
 pub mod document;
 pub mod edit;
 pub mod evidence;

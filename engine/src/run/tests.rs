@@ -1262,3 +1262,78 @@ mod history {
         assert_eq!(summary.removal_ms, None);
     }
 }
+
+#[test]
+fn across_platforms_only_every_platform_verified_is_verified_and_each_is_named() {
+    use super::across::{self, Part, Standing};
+    let fake = Fake::runbook();
+    let plan = plan::emergency(Dialect::Adoc, &inventory(), "2024-12-05");
+    let done = RefCell::new(Journal::new(plan.clone(), "o".into(), "e".into(), 0.0));
+    run_all(&fake, &done);
+    let done = done.into_inner();
+    let not_run = Journal::new(plan, "o".into(), "e".into(), 0.0);
+    let part = |platform, standing| Part { platform, standing };
+
+    let verified = across::verdict(&[
+        part("ADOC prod", Standing::Ran(&done)),
+        part("TD EU", Standing::NoAccount),
+    ]);
+    assert!(verified.passed(), "{verified:?}");
+    assert_eq!(
+        verified.headline,
+        "Access removed and verified on the one platform with an account."
+    );
+    assert_eq!(
+        verified.lines[1],
+        "TD EU: no such person; nothing to remove."
+    );
+
+    // A platform not reached is not a quiet gap: nothing is known there.
+    let unreached = across::verdict(&[
+        part("ADOC prod", Standing::Ran(&done)),
+        part("TD EU", Standing::Unreached("the network is down")),
+    ]);
+    assert!(!unreached.passed());
+    assert_eq!(unreached.headline, "Not verified on TD EU.");
+    assert_eq!(unreached.open_platforms, vec!["TD EU".to_string()]);
+
+    // A refusal by rule leaves access, and outweighs a platform merely not verified yet.
+    let left = across::verdict(&[
+        part("ADOC prod", Standing::Ran(&not_run)),
+        part(
+            "ADOC dev",
+            Standing::Refused("an admin may not lock out another admin"),
+        ),
+        part("TD EU", Standing::Ran(&done)),
+    ]);
+    assert_eq!(left.outcome, super::verdict::Outcome::AccessLeft);
+    assert_eq!(
+        left.headline,
+        "Access is left on ADOC dev; not verified on ADOC prod."
+    );
+    assert_eq!(left.open_platforms, vec!["ADOC prod", "ADOC dev"]);
+    assert!(left.lines[1].contains("may not lock out another admin"));
+
+    // Found nowhere proves nothing was removed, so it is not "verified".
+    let nowhere = across::verdict(&[part("TD EU", Standing::NoAccount)]);
+    assert!(!nowhere.passed());
+    assert!(
+        nowhere
+            .headline
+            .starts_with("No account on any of the 1 platform")
+    );
+
+    // The one report carries each platform's own report.
+    let report = across::to_json(
+        "first.last@company.com",
+        "o",
+        0.0,
+        &[
+            part("ADOC prod", Standing::Ran(&done)),
+            part("TD EU", Standing::NoAccount),
+        ],
+    );
+    assert_eq!(report["verdict"]["passed"], true);
+    assert_eq!(report["platforms"][0]["report"]["verdict"]["passed"], true);
+    assert_eq!(report["platforms"][1]["standing"], "no-account");
+}
