@@ -5,6 +5,7 @@ mod app;
 mod components;
 mod digest;
 mod download;
+mod everywhere;
 mod format;
 mod loaded;
 mod pages;

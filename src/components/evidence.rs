@@ -83,9 +83,12 @@ pub fn EvidenceView(run: RunHandle) -> impl IntoView {
     };
     // A verification or a reactivation removes nothing, so it has nothing to time.
     let offboarding = run.with(|journal| report::is_offboarding(journal.plan.kind));
+    // Unique on a page with several platforms' runs.
+    let title_id = run.with(|journal| format!("audit-evidence-{}", journal.id));
+    let labelled_by = title_id.clone();
     view! {
-        <section class="audit-evidence" aria-labelledby="audit-evidence-title">
-            <h3 id="audit-evidence-title">{if offboarding { "Times and controls" } else { "Report file" }}</h3>
+        <section class="audit-evidence" aria-labelledby=labelled_by>
+            <h3 id=title_id>{if offboarding { "Times and controls" } else { "Report file" }}</h3>
             <p class="digest">"SHA-256 of the JSON report: "<code class="mono">{digest_text}</code></p>
             {offboarding.then(|| view! {
                 <table class="compact evidence-times">

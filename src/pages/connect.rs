@@ -21,6 +21,8 @@ const MAX_IN_FLIGHT: usize = 256;
 /// What the form holds when the person presses Connect.
 #[derive(Clone)]
 struct Attempt {
+    /// As typed in "Name" (empty: Connect names it after the dialect and host).
+    name: String,
     base_url: String,
     credentials: Credentials,
     remember: bool,
@@ -45,6 +47,7 @@ pub fn ConnectPage() -> impl IntoView {
 
     let dialect = RwSignal::new(Dialect::ALL[0]);
     let base_url = RwSignal::new(this_origin());
+    let name = RwSignal::new(String::new());
     // Typed values by field id: switching the platform back and forth keeps what was typed.
     let values = RwSignal::new(BTreeMap::<&'static str, String>::new());
     let reveal = RwSignal::new(false);
@@ -79,6 +82,7 @@ pub fn ConnectPage() -> impl IntoView {
         });
         let credentials = Credentials::new(dialect, typed);
         connect.dispatch(Attempt {
+            name: name.get_untracked(),
             base_url: base_url
                 .get_untracked()
                 .trim()
@@ -105,12 +109,17 @@ pub fn ConnectPage() -> impl IntoView {
         _ => None,
     };
 
+    // Already connected: this form adds another platform beside the ones listed.
+    let adding = move || session.connections.with(|all| !all.is_empty());
     view! {
         <section class="connect card" aria-labelledby="connect-title">
-            <h1 id="connect-title" tabindex="-1">"Connect to a platform"</h1>
+            <h1 id="connect-title" tabindex="-1">
+                {move || if adding() { "Connect another platform" } else { "Connect to a platform" }}
+            </h1>
             <p class="lead">
                 "Offboard calls the platform's admin API from this browser. Your key stays in this tab's memory."
             </p>
+            <Connected />
             <form on:submit=submit novalidate>
                 <fieldset class="dialects">
                     <legend>"Platform"</legend>
@@ -130,6 +139,15 @@ pub fn ConnectPage() -> impl IntoView {
                     prop:value=move || base_url.get()
                     on:input=move |ev| base_url.set(event_target_value(&ev)) />
                 <p id="base-url-hint" class="hint">"The API's root. Default: the server this console came from."</p>
+
+                <label for="connection-name">"Name (optional)"</label>
+                <input id="connection-name" type="text" autocomplete="off" spellcheck="false"
+                    aria-describedby="connection-name-hint" placeholder="e.g. ADOC prod"
+                    prop:value=move || name.get()
+                    on:input=move |ev| name.set(event_target_value(&ev)) />
+                <p id="connection-name-hint" class="hint">
+                    "How screens and reports name this platform when several are connected. Empty: its kind and host."
+                </p>
 
                 {move || {
                     dialect
@@ -180,6 +198,7 @@ pub fn ConnectPage() -> impl IntoView {
 async fn check(attempt: Attempt) -> Result<Connection, Failure> {
     let max_in_flight = validate(&attempt).map_err(Failure::Form)?;
     let mut connection = Connection {
+        name: attempt.name.trim().to_string(),
         base_url: attempt.base_url,
         credentials: attempt.credentials,
         identity: Identity { user: None },
@@ -198,6 +217,36 @@ async fn check(attempt: Attempt) -> Result<Connection, Failure> {
         })?;
     connection.identity = Identity { user };
     Ok(connection)
+}
+
+/// The platforms already connected, each with "Disconnect": Connect adds to them.
+#[component]
+fn Connected() -> impl IntoView {
+    let session = use_session();
+    move || {
+        let all = session.connections.get();
+        (!all.is_empty()).then(|| {
+            view! {
+                <div class="connected">
+                    <h2>"Connected"</h2>
+                    <ul class="connected-list">
+                        {all.into_iter().map(|connection| {
+                            let name = connection.name.clone();
+                            let label = format!("Disconnect {name}");
+                            view! {
+                                <li>
+                                    <span><strong>{connection.name.clone()}</strong>
+                                        {format!(" — {} at {}, as {}", connection.dialect().label(), connection.host(), connection.identity.describe())}</span>
+                                    <button type="button" class="quiet" aria-label=label
+                                        on:click=move |_| session.disconnect(&name)>"Disconnect"</button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </div>
+            }
+        })
+    }
 }
 
 /// Checks the form; on success, the cap on calls in flight.

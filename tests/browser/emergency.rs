@@ -3,7 +3,7 @@
 use crate::support::{Browser, Setup, TestServer};
 use serde_json::Value;
 
-async fn assert_locked_out(server: &TestServer, user: &str) {
+pub(crate) async fn assert_locked_out(server: &TestServer, user: &str) {
     let owner = server.owner();
     let (status, account) = owner.get(&format!("/admin/api/users/{user}")).await;
     assert_eq!(status, 200);
@@ -135,7 +135,8 @@ async fn lockout_of_user_heavy_from_a_deep_link_on_a_phone() {
     browser
         .client
         .execute(
-            "document.getElementById('evidence-title').scrollIntoView({block: 'start'}); return null;",
+            "[...document.querySelectorAll('h2')].find(h => h.textContent === 'Evidence') \
+               .scrollIntoView({block: 'start'}); return null;",
             vec![],
         )
         .await

@@ -17,6 +17,7 @@ mod emergency;
 mod faults;
 mod http2;
 mod navigation;
+mod platforms;
 mod reactivate;
 mod runs;
 mod secrets;

@@ -103,11 +103,12 @@ async fn a_remembered_connection_lives_in_session_storage_only_and_goes_at_sign_
     // Its stored form reads back as the connection it is, in this tab's sessionStorage alone.
     let kept = everything_kept(&browser).await;
     let stored: Value = serde_json::from_str(
-        kept["session"]["offboard.connection"]
+        kept["session"]["offboard.connections"]
             .as_str()
             .expect("remembered in sessionStorage"),
     )
     .expect("JSON");
+    let stored = &stored["connections"][0];
     assert_eq!(stored["base_url"], server.base.as_str());
     assert_eq!(stored["credentials"]["dialect"], "adoc");
     assert_eq!(stored["remembered"], true);

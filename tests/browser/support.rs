@@ -2,7 +2,7 @@
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
-use offboard_server::{ServerConfig, TlsSetup, app, serve_on};
+use offboard_server::{DemoSet, ServerConfig, TlsSetup, app, serve_on};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -42,6 +42,10 @@ pub struct Setup {
     pub connect_src: Vec<String>,
     /// HTTPS with a self-signed certificate, HTTP/2 and HTTP/1.1 by ALPN (`--tls self-signed`).
     pub tls: bool,
+    /// Which demo data set (`--demo-set`): the second stands for the company's other platform.
+    pub demo_set: DemoSet,
+    /// Origins whose pages may call this server's API (`--cors-origin`).
+    pub cors_origins: Vec<String>,
 }
 
 /// The reference server on a free port, with demo data in a fresh database.
@@ -90,6 +94,8 @@ impl TestServer {
             .chaos
             .map(|spec| spec.parse().expect("chaos spec"));
         config.connect_src = self.setup.connect_src.clone();
+        config.demo_set = self.setup.demo_set;
+        config.cors_origins = self.setup.cors_origins.clone();
         // Built here rather than inside the spawned task: only the serving future must be Send.
         let router = app(config).await.expect("server starts");
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

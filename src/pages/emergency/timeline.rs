@@ -19,7 +19,14 @@ use offboard_engine::run::verdict::{Outcome, retry_may_help};
 use offboard_engine::time::rfc3339;
 
 #[component]
-pub fn Timeline(run: RunHandle, connection: Connection, inventory: Inventory) -> impl IntoView {
+pub fn Timeline(
+    run: RunHandle,
+    connection: Connection,
+    inventory: Inventory,
+    /// Set when the lockout is one platform of several: the timeline is titled by it.
+    #[prop(optional, into)]
+    platform: Option<String>,
+) -> impl IntoView {
     // Mounted by the confirm click itself, so "now" is the click (or the click that continued
     // an interrupted lockout, whose time before the interruption is not counted).
     let started = StoredValue::new(now_ms());
@@ -85,13 +92,15 @@ pub fn Timeline(run: RunHandle, connection: Connection, inventory: Inventory) ->
         }
         .into_any()
     };
+    // Unique on a page that shows several platforms' timelines.
+    let evidence_title = run.with(|journal| format!("evidence-{}", journal.id));
     let evidence = move || {
         total_ms.get()?;
         run.with(|journal| journal.latest_verification().cloned())
             .map(|verification| {
                 view! {
-                    <section class="card" aria-labelledby="evidence-title">
-                        <h2 id="evidence-title">"Evidence"</h2>
+                    <section class="card" aria-labelledby=evidence_title.clone()>
+                        <h2 id=evidence_title.clone()>"Evidence"</h2>
                         <VerificationView verification=verification />
                         <EvidenceView run=run />
                     </section>
@@ -105,7 +114,10 @@ pub fn Timeline(run: RunHandle, connection: Connection, inventory: Inventory) ->
                 {run.with(|journal| format!("Emergency lockout report {} — run by {} against {} ({}), started {}.",
                     journal.id, journal.operator, journal.endpoint, journal.plan.dialect.label(), rfc3339(journal.created_at_ms)))}
             </div>
-            <h2>{format!("{} · {}", inventory.user.name, inventory.user.email)}</h2>
+            {match platform {
+                Some(platform) => view! { <h2 class="platform-title">{format!("{platform} · {}", connection.with_value(|c| c.host()))}</h2> }.into_any(),
+                None => view! { <h2>{format!("{} · {}", inventory.user.name, inventory.user.email)}</h2> }.into_any(),
+            }}
             <PlatformSilent run=run />
             {verdict}
             <ol class="phases">

@@ -3,6 +3,7 @@
 
 mod delete_user;
 mod details;
+mod everywhere;
 mod reactivate;
 mod rules;
 mod sections;
@@ -16,6 +17,7 @@ use crate::routes;
 use crate::session::Connection;
 use delete_user::{DeleteUser, Holdings};
 use details::Details;
+use everywhere::Everywhere;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use offboard_engine::model::User;
@@ -135,6 +137,7 @@ pub fn UserPage(connection: Connection) -> impl IntoView {
                     <h1 id="no-such-person-title" tabindex="-1">"Person not found"</h1>
                     <NoSuchPerson who=reference() connection=connection.clone() />
                 </section>
+                <Everywhere reference=reference() />
             }
             .into_any();
         }
@@ -168,6 +171,7 @@ pub fn UserPage(connection: Connection) -> impl IntoView {
                     </section>
                 })}
             </div>
+            {move || view! { <Everywhere reference=reference() /> }}
             {audit_trail.clone()}
         }
         .into_any()

@@ -1,0 +1,118 @@
+//! Several platforms at once: two reference servers stand for one company's ADOC tenant and its
+//! Treasure Data account, with the named people on both. Connect holds both, the user page
+//! shows a person on each side by side, and one emergency run locks the person out everywhere.
+
+use crate::emergency::assert_locked_out;
+use crate::support::{Browser, Setup, TestServer};
+use offboard_server::DemoSet;
+
+/// The company's two platforms: "ADOC prod" serves the app; "TD EU" is another server whose
+/// API the page may call (its CORS allows the app's origin, the app's CSP allows any local
+/// port). `td_chaos` injects faults into the second only.
+async fn two_platforms(td_chaos: Option<&'static str>) -> (TestServer, TestServer, Browser) {
+    let adoc = TestServer::start(Setup {
+        connect_src: vec!["http://127.0.0.1:*".into()],
+        ..Setup::default()
+    })
+    .await;
+    let td = TestServer::start(Setup {
+        demo_set: DemoSet::Second,
+        cors_origins: vec![adoc.base.clone()],
+        chaos: td_chaos,
+        ..Setup::default()
+    })
+    .await;
+    let browser = Browser::open(&adoc).await;
+    browser.visit("/connect").await;
+    browser.fill("Name (optional)", "ADOC prod").await;
+    // Remembered in this tab, so the test can open addresses directly (a page load).
+    browser.choose("Remember in this tab").await;
+    browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
+    browser.see("first.last@company.com").await;
+
+    browser.link("Add a platform").await.click().await.unwrap();
+    browser.see("Connect another platform").await;
+    browser.fill("Base URL", &td.base).await;
+    browser.fill("Name (optional)", "TD EU").await;
+    browser.choose("Remember in this tab").await;
+    browser.connect_td("1/demo-owner-master").await;
+    browser.button("TD EU").await;
+    (adoc, td, browser)
+}
+
+#[tokio::test]
+async fn a_person_on_two_platforms_is_seen_side_by_side_and_locked_out_everywhere_in_one_run() {
+    let (adoc, td, browser) = two_platforms(None).await;
+
+    // Both platforms in the header, the one just connected current.
+    let current = browser.button("TD EU").await;
+    assert_eq!(
+        current.attr("aria-pressed").await.unwrap().as_deref(),
+        Some("true")
+    );
+    let other = browser.button("ADOC prod").await;
+    assert_eq!(
+        other.attr("aria-pressed").await.unwrap().as_deref(),
+        Some("false")
+    );
+
+    // The person on each platform, side by side; the ADOC card opens them there.
+    browser.visit("/users/first.last@company.com").await;
+    browser.see("On every connected platform").await;
+    browser.see("TD EU (this page)").await;
+    browser.see("2 API keys · 3 groups").await;
+    browser.screenshot("platforms-user-side-by-side").await;
+    browser.press("Show on ADOC prod").await;
+    browser.see("ADOC prod (this page)").await;
+    assert_eq!(browser.path().await, "/users/user-123");
+
+    // One emergency run, both platforms at once.
+    browser
+        .link("Emergency lockout")
+        .await
+        .click()
+        .await
+        .unwrap();
+    browser.see("Lock out First Last on every platform?").await;
+    browser.screenshot("platforms-lockout-confirm").await;
+    browser.press("Lock out on 2 platforms now").await;
+    let verdict = browser.see_role("status", "Locked out everywhere in").await;
+    let text = verdict.text().await.unwrap();
+    assert!(
+        text.contains("Access removed and verified on both platforms with an account"),
+        "{text}"
+    );
+    assert!(text.contains("ADOC prod: "), "{text}");
+    assert!(text.contains("TD EU: "), "{text}");
+    browser.screenshot("platforms-lockout-done").await;
+
+    // Each server agrees, through its own API.
+    assert_locked_out(&adoc, "user-123").await;
+    let (status, _) = td.owner().get("/admin/api/users/user-123").await;
+    assert_eq!(status, 404, "removed from the second platform");
+
+    // The one report holds both platforms' reports.
+    browser
+        .press("Download the report for every platform (JSON)")
+        .await;
+    assert!(browser.console_errors().await.is_empty());
+}
+
+#[tokio::test]
+async fn a_platform_that_refuses_does_not_stop_the_other_and_the_verdict_names_it() {
+    // The second platform refuses to remove users: its keys can go, the account stays.
+    let (adoc, _td, browser) =
+        two_platforms(Some("error-rate=1,statuses=403,path=/v3/user/remove")).await;
+    browser
+        .visit("/emergency?user=first.last@company.com")
+        .await;
+    browser.press("Lock out on 2 platforms now").await;
+    let verdict = browser
+        .see_role("alert", "Not fully locked out after")
+        .await;
+    let text = verdict.text().await.unwrap();
+    assert!(text.contains("Access is left on TD EU."), "{text}");
+    assert!(!text.contains("left on ADOC prod"), "{text}");
+    browser.screenshot("platforms-lockout-one-left").await;
+    assert_locked_out(&adoc, "user-123").await;
+}
