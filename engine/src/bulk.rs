@@ -344,6 +344,53 @@ pub fn preview(
         .collect()
 }
 
+/// One line of a bulk run: a row on one platform.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlatformLine {
+    /// The platform's place in the list the previews were made on.
+    pub platform: usize,
+    pub preview: RowPreview,
+    /// No account on this platform, while another platform has the person: nothing to do
+    /// here, and nothing wrong with the row.
+    pub absent: bool,
+}
+
+impl PlatformLine {
+    pub fn runs(&self) -> bool {
+        !self.absent && self.preview.runs()
+    }
+}
+
+/// Every row on every platform, row by row: `per_platform[p][i]` is row `i` previewed on
+/// platform `p` (each platform checked against its own people and rules). A person missing on
+/// one platform but found on another is [`PlatformLine::absent`] there; a person found nowhere
+/// keeps the "no such person" flag on every platform.
+pub fn across_platforms(per_platform: Vec<Vec<RowPreview>>) -> Vec<PlatformLine> {
+    let rows = per_platform.first().map_or(0, Vec::len);
+    let found_somewhere: Vec<bool> = (0..rows)
+        .map(|i| {
+            per_platform
+                .iter()
+                .any(|previews| previews[i].person.is_some())
+        })
+        .collect();
+    let mut columns: Vec<std::vec::IntoIter<RowPreview>> =
+        per_platform.into_iter().map(Vec::into_iter).collect();
+    let mut lines = Vec::new();
+    for found in found_somewhere {
+        for (platform, column) in columns.iter_mut().enumerate() {
+            let preview = column.next().expect("every platform previews every row");
+            let invalid = preview.flags.iter().any(|f| matches!(f, Flag::Invalid(_)));
+            lines.push(PlatformLine {
+                platform,
+                absent: found && preview.person.is_none() && !invalid,
+                preview,
+            });
+        }
+    }
+    lines
+}
+
 /// No such person, or the rules forbid it.
 fn person_flags(row: &BulkRow, person: Option<&User>, checks: &Checks<'_>) -> Option<Flag> {
     match person {
@@ -587,6 +634,63 @@ mod tests {
 #[cfg(test)]
 mod key_tests {
     use super::*;
+
+    #[test]
+    fn across_platforms_a_person_missing_on_one_is_absent_there_and_found_nowhere_is_flagged() {
+        let rows = parse(
+            "email,mode\n\
+             both@company.com,emergency\n\
+             adoc-only@company.com,emergency\n\
+             nobody@company.com,emergency\n\
+             ,emergency\n",
+        )
+        .unwrap();
+        let person = |email: &str| User {
+            id: email.into(),
+            email: email.into(),
+            account_role: Some(AccountRole::Restricted),
+            ..User::default()
+        };
+        let checks = Checks {
+            actor: None,
+            reassigns_keys: false,
+            accept_escalation: false,
+        };
+        let on = |people: &[&str]| {
+            let found: BTreeMap<String, Option<User>> = named(&rows)
+                .into_iter()
+                .map(|who| {
+                    let user = people.contains(&who.as_str()).then(|| person(&who));
+                    (who, user)
+                })
+                .collect();
+            preview_found(&rows, &found, &checks)
+        };
+        let adoc = on(&["both@company.com", "adoc-only@company.com"]);
+        let td = on(&["both@company.com"]);
+        let lines = across_platforms(vec![adoc, td]);
+        let shown: Vec<(usize, usize, bool, bool)> = lines
+            .iter()
+            .map(|l| (l.preview.row.line, l.platform, l.runs(), l.absent))
+            .collect();
+        assert_eq!(
+            shown,
+            vec![
+                (2, 0, true, false),
+                (2, 1, true, false),
+                (3, 0, true, false),
+                // Not on the second platform: nothing to do there, and nothing wrong.
+                (3, 1, false, true),
+                // Found nowhere: flagged on both.
+                (4, 0, false, false),
+                (4, 1, false, false),
+                // A row with no one in it is invalid everywhere, never "absent".
+                (5, 0, false, false),
+                (5, 1, false, false),
+            ]
+        );
+        assert_eq!(lines[4].preview.flags, vec![Flag::Unknown]);
+    }
 
     #[test]
     fn reassigned_keys_need_a_platform_that_keeps_them_an_heir_and_no_stronger_role() {

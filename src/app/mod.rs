@@ -40,7 +40,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/users/:reference/offboard") view=|| connected(|connection| view! { <WizardPage connection /> }) />
                     <Route path=path!("/users/:reference") view=|| connected(|connection| view! { <UserPage connection /> }) />
                     <Route path=path!("/emergency") view=|| connected(|connection| view! { <EmergencyPage connection /> }) />
-                    <Route path=path!("/bulk") view=|| connected(|connection| view! { <BulkPage connection /> }) />
+                    <Route path=path!("/bulk") view=|| connected(|_| view! { <BulkPage /> }) />
                     <Route path=path!("/runs") view=|| connected(|_| view! { <RunsPage /> }) />
                     <Route path=path!("/runs/:id") view=|| connected(|connection| view! { <RunReportPage connection /> }) />
                 </Routes>

@@ -79,12 +79,21 @@ async fn a_csv_is_checked_dry_run_then_everyone_who_may_is_offboarded_and_verifi
     let result = downloaded(&browser, "offboard-bulk-", ".csv").await;
     let lines: Vec<&str> = result.lines().collect();
     assert_eq!(lines.len(), 6, "{result}");
+    assert_eq!(lines[0], "line,who,name,platform,mode,result,detail,run");
+    let platform = format!(
+        "Acceldata ADOC · {}",
+        server.base.trim_start_matches("http://")
+    );
     assert!(
-        lines[1].starts_with("2,first.last@company.com,First Last,disable,verified,"),
+        lines[1].starts_with(&format!(
+            "2,first.last@company.com,First Last,{platform},disable,verified,"
+        )),
         "{result}"
     );
     assert!(
-        lines[3].starts_with("4,nobody@company.com,,emergency,not run,No such person"),
+        lines[3].starts_with(&format!(
+            "4,nobody@company.com,,{platform},emergency,not run,No such person"
+        )),
         "{result}"
     );
     assert!(lines[5].starts_with("6,heavy@company.com,"), "{result}");

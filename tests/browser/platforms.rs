@@ -4,6 +4,7 @@
 
 use crate::emergency::assert_locked_out;
 use crate::support::{Browser, Setup, TestServer};
+use crate::wizard::downloaded;
 use offboard_server::DemoSet;
 
 /// The company's two platforms: "ADOC prod" serves the app; "TD EU" is another server whose
@@ -115,4 +116,86 @@ async fn a_platform_that_refuses_does_not_stop_the_other_and_the_verdict_names_i
     assert!(!text.contains("left on ADOC prod"), "{text}");
     browser.screenshot("platforms-lockout-one-left").await;
     assert_locked_out(&adoc, "user-123").await;
+}
+
+#[tokio::test]
+async fn a_bulk_file_is_checked_and_run_on_both_platforms_one_line_per_person_and_platform() {
+    let (adoc, td, browser) = two_platforms(None).await;
+    // The current platform comes first: make it ADOC prod.
+    browser.press("ADOC prod").await;
+    browser.link("Bulk").await.click().await.unwrap();
+    browser
+        .fill(
+            "People (CSV)",
+            "email,mode\n\
+             first.last@company.com,emergency\n\
+             user.0001@company.com,emergency\n\
+             eu.0001@company.com,emergency\n\
+             nobody@company.com,emergency\n\
+             owner@company.com,emergency\n\
+             first.last@company.com,emergency",
+        )
+        .await;
+    browser.press("Check these people").await;
+    // On both: the first; only on ADOC: user.0001; only on TD: eu.0001; nowhere: nobody; the
+    // owner is refused everywhere and the repeated row is flagged on both.
+    browser
+        .see("6 people on 2 platforms: 4 lines will run, 6 will not, 2 with no account there.")
+        .await;
+    let page = browser.body_text().await;
+    assert_eq!(
+        page.matches("No account here: nothing to do.").count(),
+        2,
+        "{page}"
+    );
+    assert_eq!(
+        page.matches("No such person on this platform.").count(),
+        2,
+        "{page}"
+    );
+    assert_eq!(
+        page.matches("You cannot remove or lock out your own account.")
+            .count(),
+        2,
+        "{page}"
+    );
+    browser.screenshot("platforms-bulk-check").await;
+
+    browser.press("Run 4 offboardings").await;
+    browser.see_role("dialog", "Run 4 offboardings?").await;
+    browser.press("Offboard them now").await;
+    browser.see("4 of 4 offboardings finished").await;
+    browser.screenshot("platforms-bulk-done").await;
+
+    // Each server agrees through its own API; the rows that must not run were never sent.
+    let (_, first) = adoc.owner().get("/admin/api/users/user-123").await;
+    assert_eq!(first["enabled"], false);
+    let (_, generated) = adoc.owner().get("/admin/api/users/user-gen-0001").await;
+    assert_eq!(generated["enabled"], false);
+    let (_, me) = adoc.owner().get("/admin/api/users/user-owner").await;
+    assert_eq!(me["enabled"], true);
+    for removed in ["user-123", "user-eu-0001"] {
+        let (status, _) = td.owner().get(&format!("/admin/api/users/{removed}")).await;
+        assert_eq!(status, 404, "{removed} removed from the second platform");
+    }
+    let (_, me) = td.owner().get("/admin/api/users/user-owner").await;
+    assert_eq!(me["enabled"], true);
+
+    // The result: one line per person and platform.
+    browser.press("Download result (CSV)").await;
+    let result = downloaded(&browser, "offboard-bulk-", ".csv").await;
+    let lines: Vec<&str> = result.lines().collect();
+    assert_eq!(lines.len(), 13, "{result}");
+    assert!(
+        lines[1].starts_with("2,first.last@company.com,First Last,ADOC prod,emergency,verified,"),
+        "{result}"
+    );
+    assert!(
+        lines[2].starts_with("2,first.last@company.com,First Last,TD EU,emergency,verified,"),
+        "{result}"
+    );
+    assert!(
+        lines[5].starts_with("4,eu.0001@company.com,,ADOC prod,emergency,no account,"),
+        "{result}"
+    );
 }

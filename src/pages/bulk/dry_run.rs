@@ -1,5 +1,5 @@
-//! The bulk dry run: every call each row's run would make now, person by person, drawn by the
-//! engine from what the platform says of them; nothing is changed.
+//! The bulk dry run: every call each line's run would make now, person by person and platform
+//! by platform, drawn by the engine from what each platform says of them; nothing is changed.
 
 use crate::api;
 use crate::format::today;
@@ -7,25 +7,32 @@ use crate::pages::emergency::read_inventory;
 use crate::session::Connection;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use offboard_engine::bulk::{BulkMode, RowPreview};
+use offboard_engine::bulk::{BulkMode, PlatformLine, RowPreview};
 use offboard_engine::platform::Capability;
 use offboard_engine::run::plan::{self, Departure};
 
-/// One person's calls: (line, who, the plan's title, the calls).
+/// One line's calls: (line, who, the plan's title, the calls).
 type Listed = (usize, String, String, Vec<String>);
 
 #[component]
-pub fn DryRun(connection: Connection, previews: Vec<RowPreview>) -> impl IntoView {
+pub fn DryRun(connections: Vec<Connection>, lines: Vec<PlatformLine>) -> impl IntoView {
     let listed = RwSignal::new(None::<Vec<Listed>>);
     let working = RwSignal::new(false);
-    let runnable: Vec<RowPreview> = previews.into_iter().filter(|p| p.runs()).collect();
+    let several = connections.len() > 1;
+    let runnable: Vec<PlatformLine> = lines.into_iter().filter(|l| l.runs()).collect();
     let start = move |_| {
         working.set(true);
-        let (connection, runnable) = (connection.clone(), runnable.clone());
+        let (connections, runnable) = (connections.clone(), runnable.clone());
         spawn_local(async move {
             let mut all = Vec::new();
-            for preview in &runnable {
-                all.push(calls_of(&connection, preview).await);
+            for line in &runnable {
+                let connection = &connections[line.platform];
+                let (number, who, title, calls) = calls_of(connection, &line.preview).await;
+                let title = match several {
+                    true => format!("{title} on {}", connection.name),
+                    false => title,
+                };
+                all.push((number, who, title, calls));
             }
             let _ = listed.try_set(Some(all));
             let _ = working.try_set(false);

@@ -1,8 +1,9 @@
-//! `/bulk`: offboarding many people at once from a CSV (pasted or chosen as a file). Nothing
-//! runs before every row is checked: the file is read (a file that is not a list of people is
-//! refused whole), every person is looked up on the platform and the rows that must not run
-//! say why; a dry run lists every call; then, after one confirmation, the rest run a few at a
-//! time (see `run`). A bulk run interrupted by a reload is offered to continue.
+//! `/bulk`: offboarding many people at once from a CSV (pasted or chosen as a file), on every
+//! connected platform. Nothing runs before every row is checked: the file is read (a file that
+//! is not a list of people is refused whole), every person is looked up on each platform and
+//! the lines (a row on one platform) that must not run say why; a dry run lists every call;
+//! then, after one confirmation, the rest run a few at a time per platform (see `run`). A bulk
+//! run interrupted by a reload is offered to continue.
 
 mod check;
 mod dry_run;
@@ -11,11 +12,11 @@ mod session;
 
 use crate::components::error_notice::ApiErrorNotice;
 use crate::components::modal::Modal;
-use crate::session::Connection;
+use crate::session::{Connection, use_session};
 use dry_run::DryRun;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use offboard_engine::bulk::{self, RowPreview};
+use offboard_engine::bulk::{self, PlatformLine};
 use offboard_engine::error::ApiError;
 use run::{BulkRun, BulkRunView};
 use session::Session;
@@ -24,22 +25,24 @@ use wasm_bindgen::JsCast;
 const EXAMPLE: &str = "email,reason,handed_off_to,mode\nfirst.last@company.com,Team closed,replacement@company.com,disable";
 
 #[component]
-pub fn BulkPage(connection: Connection) -> impl IntoView {
+pub fn BulkPage() -> impl IntoView {
     let text = RwSignal::new(String::new());
     let refused = RwSignal::new(None::<String>);
-    let failed = RwSignal::new(None::<ApiError>);
+    let failed = RwSignal::new(None::<(String, ApiError)>);
     let checking = RwSignal::new(false);
-    let checked = RwSignal::new(None::<Vec<RowPreview>>);
+    let checked = RwSignal::new(None::<Vec<PlatformLine>>);
     let confirming = RwSignal::new(false);
     let run = RwSignal::new_local(None::<BulkRun>);
-    let connection = StoredValue::new(connection);
-    let (endpoint, dialect) =
-        connection.with_value(|c| (c.base_url.clone(), c.dialect().as_str().to_string()));
-    let interrupted = RwSignal::new(session::load(&endpoint, &dialect));
+    // Every connected platform, the current one first.
+    let connections = StoredValue::new(use_session().everywhere());
+    let platforms: Vec<String> =
+        connections.with_value(|all| all.iter().map(session::platform_key).collect());
+    let several = connections.with_value(|all| all.len() > 1);
+    let interrupted = RwSignal::new(session::load(&platforms));
     let owner = Owner::current().expect("rendered inside the app");
 
-    // Reads the file and checks every row; `then` gets the previews (start a run, or show them).
-    let check_rows = move |then: Box<dyn FnOnce(Vec<RowPreview>)>| {
+    // Reads the file and checks every row; `then` gets the lines (start a run, or show them).
+    let check_rows = move |then: Box<dyn FnOnce(Vec<PlatformLine>)>| {
         refused.set(None);
         failed.set(None);
         let rows = match bulk::parse(&text.get_untracked()) {
@@ -47,9 +50,9 @@ pub fn BulkPage(connection: Connection) -> impl IntoView {
             Err(why) => return refused.set(Some(why)),
         };
         checking.set(true);
-        let connection = connection.get_value();
+        let connections = connections.get_value();
         spawn_local(async move {
-            let previews = check::check(&connection, &rows).await;
+            let previews = check::check_everywhere(&connections, &rows).await;
             let _ = checking.try_set(false);
             match previews {
                 Ok(previews) => then(previews),
@@ -60,19 +63,18 @@ pub fn BulkPage(connection: Connection) -> impl IntoView {
         });
     };
     let check = move |_| check_rows(Box::new(move |previews| checked.set(Some(previews))));
-    let start = move |previews: Vec<RowPreview>, session: Session| {
-        let started = owner.with(|| BulkRun::start(previews, connection.get_value(), session));
+    let start = move |lines: Vec<PlatformLine>, session: Session| {
+        let started = owner.with(|| BulkRun::start(lines, connections.get_value(), session));
         run.set(Some(started));
         interrupted.set(None);
     };
     let confirm = {
-        let (start, endpoint, dialect) = (start.clone(), endpoint.clone(), dialect.clone());
+        let start = start.clone();
         move |_| {
             confirming.set(false);
             let previews = checked.get_untracked().unwrap_or_default();
             let session = Session {
-                endpoint: endpoint.clone(),
-                dialect: dialect.clone(),
+                platforms: platforms.clone(),
                 csv: text.get_untracked(),
                 journals: Default::default(),
             };
@@ -120,20 +122,20 @@ pub fn BulkPage(connection: Connection) -> impl IntoView {
         })
     };
     let preview = move || {
-        let previews = checked.get()?;
+        let lines = checked.get()?;
         run.with(Option::is_none).then(|| {
-            let will_run = previews.iter().filter(|p| p.runs()).count();
-            let total = previews.len();
+            let will_run = lines.iter().filter(|l| l.runs()).count();
+            let status = summary(&lines, several);
             view! {
                 <section class="card bulk-preview" aria-labelledby="bulk-preview-title">
                     <h2 id="bulk-preview-title" tabindex="-1">"Check"</h2>
-                    <p role="status">{format!("{total} people: {will_run} will run, {} will not.", total - will_run)}</p>
-                    <PreviewTable previews=previews.clone() />
-                    <DryRun connection=connection.get_value() previews=previews.clone() />
+                    <p role="status">{status}</p>
+                    <PreviewTable lines=lines.clone() connections=connections.get_value() />
+                    <DryRun connections=connections.get_value() lines=lines.clone() />
                     <div class="actions">
                         <button type="button" on:click=start_over>"Change the file"</button>
                         <button type="button" class="danger" disabled=will_run == 0 aria-haspopup="dialog"
-                            on:click=move |_| confirming.set(true)>{format!("Offboard {will_run} people")}</button>
+                            on:click=move |_| confirming.set(true)>{offboard_button(will_run, several)}</button>
                     </div>
                 </section>
             }
@@ -141,14 +143,21 @@ pub fn BulkPage(connection: Connection) -> impl IntoView {
     };
     let confirm_dialog = move || {
         confirming.get().then(|| {
-            let count = checked.with(|c| c.as_ref().map_or(0, |p| p.iter().filter(|p| p.runs()).count()));
-            let platform = connection.with_value(|c| format!("{} at {}", c.dialect().label(), c.host()));
+            let count = checked.with(|c| c.as_ref().map_or(0, |l| l.iter().filter(|l| l.runs()).count()));
+            let places = connections.with_value(|all| {
+                let named: Vec<String> = all.iter().map(|c| format!("{} ({} at {})", c.name, c.dialect().label(), c.host())).collect();
+                offboard_engine::words::and_list(&named)
+            });
             let close = Callback::new(move |()| confirming.set(false));
             let confirm = confirm.clone();
+            let title = match several {
+                true => format!("Run {count} offboardings?"),
+                false => format!("Offboard {count} people?"),
+            };
             view! {
                 <Modal labelled_by="bulk-confirm-title" on_close=close>
-                    <h2 id="bulk-confirm-title">{format!("Offboard {count} people?")}</h2>
-                    <p>{format!("Each one's access is taken away on {platform} as their row says, {} at a time, and verified. The rows that will not run are left alone.", run::PEOPLE_AT_ONCE)}</p>
+                    <h2 id="bulk-confirm-title">{title}</h2>
+                    <p>{format!("Each one's access is taken away on {places} as their row says, {} at a time on each platform, and verified. The lines that will not run are left alone.", run::PEOPLE_AT_ONCE)}</p>
                     <div class="actions">
                         <button type="button" data-autofocus on:click=move |_| close.run(())>"Cancel"</button>
                         <button type="button" class="danger" on:click=confirm.clone()>"Offboard them now"</button>
@@ -186,10 +195,13 @@ pub fn BulkPage(connection: Connection) -> impl IntoView {
     view! {
         <section class="card bulk-page" aria-labelledby="bulk-title">
             <h1 id="bulk-title" tabindex="-1">"Bulk offboarding"</h1>
-            <p class="lead">"Offboard many people at once: every row is checked against the platform first, a dry run lists every call, and each person's run is verified and kept with its report."</p>
+            <p class="lead">"Offboard many people at once, on every connected platform: every row is checked against each platform first, a dry run lists every call, and each run is verified and kept with its report."</p>
             {resume_offer}
             {move || refused.get().map(|why| view! { <p class="notice notice-error" role="alert">{why}</p> })}
-            {move || failed.get().map(|error| view! { <ApiErrorNotice error=error /> })}
+            {move || failed.get().map(|(platform, error)| view! {
+                <p class="notice-heading">{format!("{platform} could not be asked about these people:")}</p>
+                <ApiErrorNotice error=error />
+            })}
             {input}
         </section>
         {preview}
@@ -198,24 +210,57 @@ pub fn BulkPage(connection: Connection) -> impl IntoView {
     }
 }
 
-/// Each row: who it is, what it will do, or why it will not run.
+/// "3 people on 2 platforms: 5 lines will run, 1 will not, 1 has no account there."
+fn summary(lines: &[PlatformLine], several: bool) -> String {
+    let people = lines
+        .iter()
+        .map(|l| l.preview.row.line)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    let will_run = lines.iter().filter(|l| l.runs()).count();
+    let absent = lines.iter().filter(|l| l.absent).count();
+    let held = lines.len() - will_run - absent;
+    match several {
+        false => format!("{people} people: {will_run} will run, {held} will not."),
+        true => {
+            let platforms = lines.iter().map(|l| l.platform).max().map_or(0, |p| p + 1);
+            format!(
+                "{people} people on {platforms} platforms: {will_run} lines will run, {held} will not, {absent} with no account there."
+            )
+        }
+    }
+}
+
+fn offboard_button(will_run: usize, several: bool) -> String {
+    match several {
+        true => format!("Run {will_run} offboardings"),
+        false => format!("Offboard {will_run} people"),
+    }
+}
+
+/// Each line: who it is, on which platform, what it will do, or why it will not run.
 #[component]
-fn PreviewTable(previews: Vec<RowPreview>) -> impl IntoView {
-    let rows = previews
+fn PreviewTable(lines: Vec<PlatformLine>, connections: Vec<Connection>) -> impl IntoView {
+    let several = connections.len() > 1;
+    let rows = lines
         .into_iter()
-        .map(|preview| {
-            let (class, state) = match preview.runs() {
-                true => ("verdict-pass", "Ready".to_string()),
-                false => (
+        .map(|line| {
+            let preview = &line.preview;
+            let (class, state) = match (line.absent, line.runs()) {
+                (true, _) => ("muted", "No account here: nothing to do.".to_string()),
+                (false, true) => ("verdict-pass", "Ready".to_string()),
+                (false, false) => (
                     "verdict-fail",
                     preview.flags.iter().map(|f| f.describe()).collect::<Vec<_>>().join(" "),
                 ),
             };
             let name = preview.person.as_ref().map_or("—".to_string(), |p| p.name.clone());
+            let platform = several.then(|| view! { <td>{connections[line.platform].name.clone()}</td> });
             view! {
                 <tr>
                     <td class="num">{preview.row.line}</td>
                     <th scope="row">{name}<br /><span class="muted">{preview.row.who.clone()}</span></th>
+                    {platform}
                     <td>{preview.row.mode.as_str()}</td>
                     <td class=class>{state}</td>
                     <td>{preview.note.clone().unwrap_or_default()}</td>
@@ -227,8 +272,9 @@ fn PreviewTable(previews: Vec<RowPreview>) -> impl IntoView {
         <div class="runs-table">
             <table class="compact">
                 <thead><tr>
-                    <th scope="col">"Line"</th><th scope="col">"Person"</th><th scope="col">"Mode"</th>
-                    <th scope="col">"Check"</th><th scope="col">"Note"</th>
+                    <th scope="col">"Line"</th><th scope="col">"Person"</th>
+                    {several.then(|| view! { <th scope="col">"Platform"</th> })}
+                    <th scope="col">"Mode"</th><th scope="col">"Check"</th><th scope="col">"Note"</th>
                 </tr></thead>
                 <tbody>{rows}</tbody>
             </table>

@@ -1,7 +1,8 @@
-//! Running a checked bulk file: the rows that may run, a few people at a time, each person a run
-//! of their own (its journal kept, so it is on the runs page and survives a reload); an overall
-//! progress bar and each person's state; pause (no one new starts, whoever runs finishes),
-//! resume, retry what failed, and the result to download (CSV and JSON, one line per person).
+//! Running a checked bulk file: the lines that may run (a row on one platform), a few people at
+//! a time on each platform, each line a run of its own (its journal kept, so it is on the runs
+//! page and survives a reload); an overall progress bar and each line's state; pause (no one new
+//! starts, whoever runs finishes), resume, retry what failed, and the result to download (CSV
+//! and JSON, one line per person and platform).
 
 use super::session::{self, Session};
 use crate::download;
@@ -12,7 +13,7 @@ use crate::runs::RunHandle;
 use crate::session::Connection;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use offboard_engine::bulk::{BulkMode, RowPreview};
+use offboard_engine::bulk::{BulkMode, PlatformLine, RowPreview};
 use offboard_engine::model::User;
 use offboard_engine::run::edit;
 use offboard_engine::run::journal::Journal;
@@ -23,8 +24,8 @@ use offboard_engine::snapshot::csv;
 use serde_json::json;
 use std::collections::BTreeMap;
 
-/// How many people are offboarded at once. Each person's run keeps its own calls in flight,
-/// and over HTTP/1.1 the browser allows six per platform in all.
+/// How many people are offboarded at once on each platform. Each person's run keeps its own
+/// calls in flight, and over HTTP/1.1 the browser allows six per platform in all.
 pub const PEOPLE_AT_ONCE: usize = 3;
 
 /// Where one row stands.
@@ -32,6 +33,8 @@ pub const PEOPLE_AT_ONCE: usize = 3;
 pub enum PersonState {
     /// The check found why it must not run.
     Held(String),
+    /// The person has no account on this line's platform (they have one on another).
+    Absent,
     Waiting,
     /// Reading the person before the run starts.
     Starting,
@@ -44,31 +47,34 @@ pub enum PersonState {
 /// A bulk run on screen. Cheap to copy.
 #[derive(Clone, Copy)]
 pub struct BulkRun {
-    rows: StoredValue<Vec<RowPreview>>,
+    lines: StoredValue<Vec<PlatformLine>>,
     pub states: RwSignal<Vec<PersonState>, LocalStorage>,
     pub paused: RwSignal<bool>,
-    connection: StoredValue<Connection>,
+    /// Every platform, in the order lines refer to them.
+    connections: StoredValue<Vec<Connection>>,
     /// The page's owner: each person's run lives as long as the page, not as its row's view.
     owner: StoredValue<Owner, LocalStorage>,
     session: StoredValue<Session, LocalStorage>,
-    /// Journals of an interrupted bulk run, by line, to continue rather than start again.
-    earlier: StoredValue<BTreeMap<usize, Journal>, LocalStorage>,
+    /// Journals of an interrupted bulk run, by [`session::line_key`], to continue rather than
+    /// start again.
+    earlier: StoredValue<BTreeMap<String, Journal>, LocalStorage>,
 }
 
 impl BulkRun {
-    /// Starts the rows that may run (continuing those `session` already has journals for).
-    pub fn start(previews: Vec<RowPreview>, connection: Connection, session: Session) -> Self {
-        let earlier: BTreeMap<usize, Journal> = session
+    /// Starts the lines that may run (continuing those `session` already has journals for).
+    pub fn start(lines: Vec<PlatformLine>, connections: Vec<Connection>, session: Session) -> Self {
+        let earlier: BTreeMap<String, Journal> = session
             .journals
             .iter()
-            .filter_map(|(line, id)| Some((*line, crate::runs::storage::load(id)?)))
+            .filter_map(|(key, id)| Some((key.clone(), crate::runs::storage::load(id)?)))
             .collect();
-        let states = previews
+        let states = lines
             .iter()
-            .map(|preview| match preview.runs() {
-                true => PersonState::Waiting,
-                false => PersonState::Held(
-                    preview
+            .map(|line| match (line.absent, line.runs()) {
+                (true, _) => PersonState::Absent,
+                (false, true) => PersonState::Waiting,
+                (false, false) => PersonState::Held(
+                    line.preview
                         .flags
                         .iter()
                         .map(|flag| flag.describe())
@@ -79,10 +85,10 @@ impl BulkRun {
             .collect();
         session::save(&session);
         let run = BulkRun {
-            rows: StoredValue::new(previews),
+            lines: StoredValue::new(lines),
             states: RwSignal::new_local(states),
             paused: RwSignal::new(false),
-            connection: StoredValue::new(connection),
+            connections: StoredValue::new(connections),
             owner: StoredValue::new_local(Owner::current().expect("rendered inside the app")),
             session: StoredValue::new_local(session),
             earlier: StoredValue::new_local(earlier),
@@ -91,26 +97,42 @@ impl BulkRun {
         run
     }
 
-    pub fn rows(&self) -> Vec<RowPreview> {
-        self.rows.get_value()
+    pub fn lines(&self) -> Vec<PlatformLine> {
+        self.lines.get_value()
     }
 
-    /// Starts waiting people while fewer than [`PEOPLE_AT_ONCE`] run and the run is not paused.
+    /// The names of the platforms when there are several (a single platform goes unnamed).
+    pub fn platform_names(&self) -> Option<Vec<String>> {
+        self.connections
+            .with_value(|all| (all.len() > 1).then(|| all.iter().map(|c| c.name.clone()).collect()))
+    }
+
+    fn connection_of(self, index: usize) -> Connection {
+        let platform = self.lines.with_value(|lines| lines[index].platform);
+        self.connections.with_value(|all| all[platform].clone())
+    }
+
+    /// Starts waiting lines while fewer than [`PEOPLE_AT_ONCE`] run on their platform and the
+    /// run is not paused.
     fn pump(self) {
         if self.paused.get_untracked() {
             return;
         }
         let states = self.states.get_untracked();
-        let mut active = states
-            .iter()
-            .filter(|s| matches!(s, PersonState::Starting | PersonState::Running(_)))
-            .count();
-        for (index, state) in states.iter().enumerate() {
-            if active >= PEOPLE_AT_ONCE {
-                break;
+        let platform_of: Vec<usize> = self
+            .lines
+            .with_value(|lines| lines.iter().map(|l| l.platform).collect());
+        let platforms = self.connections.with_value(Vec::len);
+        let mut active = vec![0; platforms];
+        for (state, platform) in states.iter().zip(&platform_of) {
+            if matches!(state, PersonState::Starting | PersonState::Running(_)) {
+                active[*platform] += 1;
             }
-            if matches!(state, PersonState::Waiting) {
-                active += 1;
+        }
+        for (index, state) in states.iter().enumerate() {
+            let platform = platform_of[index];
+            if matches!(state, PersonState::Waiting) && active[platform] < PEOPLE_AT_ONCE {
+                active[platform] += 1;
                 self.set(index, PersonState::Starting);
                 spawn_local(async move { self.launch(index).await });
             }
@@ -140,7 +162,7 @@ impl BulkRun {
                     if handle.with(|j| !report::verdict(j).passed() && retry_may_help(j)) =>
                 {
                     self.set(index, PersonState::Running(handle));
-                    let connection = self.connection.get_value();
+                    let connection = self.connection_of(index);
                     handle.run(&connection, None, move || self.finished(index, handle));
                 }
                 PersonState::Failed(_) => self.set(index, PersonState::Waiting),
@@ -160,11 +182,12 @@ impl BulkRun {
         self.pump();
     }
 
-    /// One person: their journal continued, or a new run drawn by the engine for the row's mode.
+    /// One line: its journal continued, or a new run drawn by the engine for the row's mode.
     async fn launch(self, index: usize) {
-        let preview = self.rows.with_value(|rows| rows[index].clone());
-        let connection = self.connection.get_value();
+        let preview = self.lines.with_value(|lines| lines[index].preview.clone());
+        let connection = self.connection_of(index);
         let row = &preview.row;
+        let key = session::line_key(row.line, &session::platform_key(&connection));
         let departure = Departure {
             date: today(),
             reason: row.reason.clone(),
@@ -172,7 +195,7 @@ impl BulkRun {
         };
         let journal = match self
             .earlier
-            .try_update_value(|earlier| earlier.remove(&row.line))
+            .try_update_value(|earlier| earlier.remove(&key))
         {
             Some(Some(journal)) => journal,
             _ => match new_journal(&connection, &preview).await {
@@ -180,7 +203,7 @@ impl BulkRun {
                 Err(why) => return self.set(index, PersonState::Failed(why)),
             },
         };
-        let (line, id) = (row.line, journal.id.clone());
+        let id = journal.id.clone();
         let Some(handle) = self
             .owner
             .try_with_value(|owner| owner.with(|| RunHandle::new(journal)))
@@ -188,7 +211,7 @@ impl BulkRun {
             return; // the page is gone
         };
         self.session.update_value(|session| {
-            session.journals.insert(line, id);
+            session.journals.insert(key, id);
             session::save(session);
         });
         self.set(index, PersonState::Running(handle));
@@ -201,10 +224,12 @@ impl BulkRun {
         }
     }
 
-    /// (finished, of) among the rows that run.
+    /// (finished, of) among the lines that run.
     pub fn progress(&self) -> (usize, usize) {
         self.states.with(|states| {
-            let runs = states.iter().filter(|s| !matches!(s, PersonState::Held(_)));
+            let runs = states
+                .iter()
+                .filter(|s| !matches!(s, PersonState::Held(_) | PersonState::Absent));
             let total = runs.clone().count();
             let done = runs
                 .filter(|s| {
@@ -216,20 +241,24 @@ impl BulkRun {
         })
     }
 
-    /// One line per person: what happened, with the run's id (its report is on the runs page).
+    /// One line per person and platform: what happened, with the run's id (its report is on
+    /// the runs page).
     pub fn result_csv(&self) -> String {
         let mut lines = vec![
-            ["line", "who", "name", "mode", "result", "detail", "run"]
-                .map(String::from)
-                .to_vec(),
+            [
+                "line", "who", "name", "platform", "mode", "result", "detail", "run",
+            ]
+            .map(String::from)
+            .to_vec(),
         ];
-        for (preview, state) in self
-            .rows
+        for (line, state) in self
+            .lines
             .get_value()
             .iter()
             .zip(self.states.get_untracked())
         {
             let (result, detail, run) = outcome(&state);
+            let preview = &line.preview;
             lines.push(vec![
                 preview.row.line.to_string(),
                 preview.row.who.clone(),
@@ -237,6 +266,7 @@ impl BulkRun {
                     .person
                     .as_ref()
                     .map_or(String::new(), |p| p.name.clone()),
+                self.platform_name(line.platform),
                 preview.row.mode.as_str().to_string(),
                 result,
                 detail,
@@ -249,11 +279,12 @@ impl BulkRun {
     /// The same, with each run's whole report.
     pub fn result_json(&self) -> String {
         let people: Vec<_> = self
-            .rows
+            .lines
             .get_value()
             .iter()
             .zip(self.states.get_untracked())
-            .map(|(preview, state)| {
+            .map(|(line, state)| {
+                let preview = &line.preview;
                 let (result, detail, run) = outcome(&state);
                 let report = match &state {
                     PersonState::Finished(handle) => handle.with(report::to_json),
@@ -262,6 +293,7 @@ impl BulkRun {
                 json!({
                     "line": preview.row.line,
                     "who": preview.row.who,
+                    "platform": self.platform_name(line.platform),
                     "mode": preview.row.mode.as_str(),
                     "result": result,
                     "detail": detail,
@@ -272,6 +304,13 @@ impl BulkRun {
             .collect();
         serde_json::to_string_pretty(&json!({ "offboardBulk": 1, "people": people }))
             .unwrap_or_default()
+    }
+
+    /// A platform as result files name it (its name, which says its kind and host unless the
+    /// admin named it).
+    fn platform_name(&self, platform: usize) -> String {
+        self.connections
+            .with_value(|all| all[platform].name.clone())
     }
 
     /// Whether a retry could change anything (see [`BulkRun::retry_failed`]).
@@ -319,6 +358,11 @@ impl BulkRun {
 pub fn outcome(state: &PersonState) -> (String, String, String) {
     match state {
         PersonState::Held(why) => ("not run".into(), why.clone(), String::new()),
+        PersonState::Absent => (
+            "no account".into(),
+            "No such person on this platform; they have an account on another.".into(),
+            String::new(),
+        ),
         PersonState::Waiting | PersonState::Starting => {
             ("waiting".into(), String::new(), String::new())
         }
@@ -376,25 +420,34 @@ async fn new_journal(connection: &Connection, preview: &RowPreview) -> Result<Jo
 #[component]
 pub fn BulkRunView(run: BulkRun) -> impl IntoView {
     let progress = move || run.progress();
-    let rows = run.rows();
-    let lines = rows
+    let names = run.platform_names();
+    let several = names.is_some();
+    let lines = run
+        .lines()
         .into_iter()
         .enumerate()
-        .map(|(index, preview)| {
+        .map(|(index, line)| {
+            let preview = line.preview;
+            let platform = names.as_ref().map(|names| view! { <td>{names[line.platform].clone()}</td> });
             let state = move || run.states.with(|states| states[index].clone());
             let shown = move || match state() {
                 PersonState::Held(why) => view! { <span class="muted">{format!("Not run: {why}")}</span> }.into_any(),
+                PersonState::Absent => view! { <span class="muted">"No account here: nothing to do."</span> }.into_any(),
                 PersonState::Waiting => view! { <span class="muted">{move || if run.paused.get() { "Paused" } else { "Waiting" }}</span> }.into_any(),
                 PersonState::Starting => view! { <span>"Reading the person…"</span> }.into_any(),
                 PersonState::Failed(why) => view! { <span class="verdict-fail">{format!("Did not start: {why}")}</span> }.into_any(),
                 PersonState::Running(handle) | PersonState::Finished(handle) => view! { <PersonRun handle=handle /> }.into_any(),
             };
-            let who = preview.row.who.clone();
+            // Each link named apart: with several platforms a person has one report on each.
+            let label = match &names {
+                Some(names) => format!("Open the report of {} on {}", preview.row.who, names[line.platform]),
+                None => format!("Open the report of {}", preview.row.who),
+            };
             let report = move || match state() {
                 PersonState::Finished(handle) | PersonState::Running(handle) => {
                     let id = handle.with(|j| j.id.clone());
-                    let name = who.clone();
-                    Some(view! { <a href=routes::run(&id) aria-label=format!("Open the report of {name}")>"Report"</a> })
+                    let label = label.clone();
+                    Some(view! { <a href=routes::run(&id) aria-label=label>"Report"</a> })
                 }
                 _ => None,
             };
@@ -402,6 +455,7 @@ pub fn BulkRunView(run: BulkRun) -> impl IntoView {
                 <tr>
                     <td class="num">{preview.row.line}</td>
                     <th scope="row">{preview.person.as_ref().map_or_else(|| "—".to_string(), |p| p.name.clone())}<br /><span class="muted">{preview.row.who.clone()}</span></th>
+                    {platform}
                     <td>{preview.row.mode.as_str()}</td>
                     <td>{shown}</td>
                     <td>{report}</td>
@@ -413,7 +467,10 @@ pub fn BulkRunView(run: BulkRun) -> impl IntoView {
         <section class="card bulk-run" aria-labelledby="bulk-run-title">
             <h2 id="bulk-run-title">"Offboarding"</h2>
             <div class="bulk-progress">
-                <label for="bulk-progress-bar">{move || { let (done, total) = progress(); format!("{done} of {total} people finished") }}</label>
+                <label for="bulk-progress-bar">{move || { let (done, total) = progress(); match several {
+                    true => format!("{done} of {total} offboardings finished"),
+                    false => format!("{done} of {total} people finished"),
+                } }}</label>
                 <progress id="bulk-progress-bar" max=move || progress().1 value=move || progress().0></progress>
             </div>
             <div class="actions no-print">
@@ -428,8 +485,9 @@ pub fn BulkRunView(run: BulkRun) -> impl IntoView {
             <div class="runs-table">
                 <table class="compact">
                     <thead><tr>
-                        <th scope="col">"Line"</th><th scope="col">"Person"</th><th scope="col">"Mode"</th>
-                        <th scope="col">"State"</th><th scope="col"><span class="visually-hidden">"Report"</span></th>
+                        <th scope="col">"Line"</th><th scope="col">"Person"</th>
+                        {several.then(|| view! { <th scope="col">"Platform"</th> })}
+                        <th scope="col">"Mode"</th><th scope="col">"State"</th><th scope="col"><span class="visually-hidden">"Report"</span></th>
                     </tr></thead>
                     <tbody>{lines}</tbody>
                 </table>
