@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use crate::chaos::ChaosSpec;
-use crate::demo::DemoSet;
+use crate::demo::{DemoSet, GeneratedAccess};
 use crate::tls::TlsSetup;
 
 /// Everything [`crate::app`] needs to build the server.
@@ -15,6 +15,8 @@ pub struct ServerConfig {
     pub demo: bool,
     /// How many `user-gen-NNNN` users the demo data generates.
     pub demo_users: usize,
+    /// API keys and groups each generated user has (2 and 1 unless a benchmark wants more).
+    pub demo_access: GeneratedAccess,
     /// Which demo data set (a second server stands for a second platform of the same company).
     pub demo_set: DemoSet,
     /// Serve the built browser app from this directory on the same origin.
@@ -37,6 +39,7 @@ impl ServerConfig {
             database_url: database_url.into(),
             demo: false,
             demo_users: 100,
+            demo_access: GeneratedAccess::default(),
             demo_set: DemoSet::Main,
             static_dir: None,
             cors_origins: Vec::new(),

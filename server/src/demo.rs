@@ -278,9 +278,29 @@ pub enum DemoSet {
     Second,
 }
 
+/// What each generated user holds: a benchmark of bulk offboarding asks for more than the
+/// demo's two keys and one group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GeneratedAccess {
+    pub keys: usize,
+    pub groups: usize,
+}
+
+impl GeneratedAccess {
+    /// The demo's own: two keys and one group each.
+    pub const DEMO: GeneratedAccess = GeneratedAccess { keys: 2, groups: 1 };
+}
+
+impl Default for GeneratedAccess {
+    fn default() -> Self {
+        GeneratedAccess::DEMO
+    }
+}
+
 pub async fn load_if_empty(
     conn: &mut AnyConnection,
     generated_users: usize,
+    access: GeneratedAccess,
     set: DemoSet,
 ) -> Result<(), StartError> {
     let users: i64 = sqlx::query("SELECT COUNT(*) AS n FROM users")
@@ -293,7 +313,7 @@ pub async fn load_if_empty(
     }
     let started = std::time::Instant::now();
     let mut tx = conn.begin().await?;
-    load(&mut tx, generated_users, set).await?;
+    load(&mut tx, generated_users, access, set).await?;
     tx.commit().await?;
     tracing::info!(
         generated_users,
@@ -348,6 +368,7 @@ impl UserSeed<'_> {
 async fn load(
     conn: &mut AnyConnection,
     generated_users: usize,
+    access: GeneratedAccess,
     set: DemoSet,
 ) -> Result<(), sqlx::Error> {
     let mut roles = Table::new("roles", &["role_id", "name", "description"]);
@@ -544,21 +565,29 @@ async fn load(
         } else {
             "group-data-eng"
         };
-        members.push(vec![id.clone().into(), group.into()]);
-        keys.push(key_row(
-            format!("{key_prefix}-{number}-m"),
-            &id,
-            new_secret(None),
-            "MASTER",
-            created.clone(),
-        ));
-        keys.push(key_row(
-            format!("{key_prefix}-{number}-w"),
-            &id,
-            new_secret(None),
-            "WRITE_ONLY",
-            created,
-        ));
+        // Beyond the first group, the heavy groups in turn (a benchmark's three each).
+        let groups = std::iter::once(group.to_string())
+            .chain((0..50).map(|j| format!("group-heavy-{:02}", (n + j) % 50 + 1)))
+            .take(access.groups);
+        for group in groups {
+            members.push(vec![id.clone().into(), group.into()]);
+        }
+        // A master and a write-only key, then more alternating (`-k3`, `-k4` …).
+        for k in 1..=access.keys {
+            let (suffix, key_type) = match k {
+                1 => ("m".to_string(), "MASTER"),
+                2 => ("w".to_string(), "WRITE_ONLY"),
+                k if k % 2 == 1 => (format!("k{k}"), "MASTER"),
+                k => (format!("k{k}"), "WRITE_ONLY"),
+            };
+            keys.push(key_row(
+                format!("{key_prefix}-{number}-{suffix}"),
+                &id,
+                new_secret(None),
+                key_type,
+                created.clone(),
+            ));
+        }
     }
 
     let mut pipelines = Table::new(

@@ -38,7 +38,7 @@ use tokio::net::TcpListener;
 pub use audit::{AuditVerdict, BrokenLink};
 pub use chaos::ChaosSpec;
 pub use config::ServerConfig;
-pub use demo::DemoSet;
+pub use demo::{DemoSet, GeneratedAccess};
 pub use error::StartError;
 pub use routes::Endpoint;
 pub use tls::{SelfSignedCertificate, TlsSetup, self_signed_certificate};

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use offboard_server::{ChaosSpec, DemoSet, ServerConfig, TlsSetup};
+use offboard_server::{ChaosSpec, DemoSet, GeneratedAccess, ServerConfig, TlsSetup};
 use tokio::net::TcpListener;
 
 /// The reference admin API server of Offboard: the ADOC and TD dialects over one audited store.
@@ -26,6 +26,12 @@ struct Cli {
     /// How many generated users the demo data has.
     #[arg(long, default_value_t = 100)]
     demo_users: usize,
+    /// API keys each generated user has.
+    #[arg(long, default_value_t = GeneratedAccess::DEMO.keys)]
+    demo_keys_each: usize,
+    /// Groups each generated user is in (at most 52).
+    #[arg(long, default_value_t = GeneratedAccess::DEMO.groups)]
+    demo_groups_each: usize,
     /// Which demo data set: `second` stands for a second platform of the same company (the
     /// named people are in both; other people in one only).
     #[arg(long, value_enum, default_value_t = DemoSet::Main)]
@@ -169,6 +175,10 @@ async fn run(cli: Cli) -> ExitCode {
         demo: cli.demo,
         demo_users: cli.demo_users,
         demo_set: cli.demo_set,
+        demo_access: GeneratedAccess {
+            keys: cli.demo_keys_each,
+            groups: cli.demo_groups_each,
+        },
         static_dir: cli.static_dir,
         cors_origins: cli.cors_origins,
         connect_src: cli.connect_src,

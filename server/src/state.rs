@@ -25,7 +25,13 @@ impl AppState {
     pub async fn start(config: &ServerConfig) -> Result<Self, StartError> {
         let db::Connections { mut writer, pool } = db::connect(&config.database_url).await?;
         if config.demo {
-            demo::load_if_empty(&mut writer, config.demo_users, config.demo_set).await?;
+            demo::load_if_empty(
+                &mut writer,
+                config.demo_users,
+                config.demo_access,
+                config.demo_set,
+            )
+            .await?;
         }
         let writer = Writer::start(writer).await?;
         Ok(Self {
