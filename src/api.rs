@@ -155,16 +155,25 @@ impl Transport for FetchTransport {
 /// The protocol the browser fetched `url` over, from its Resource Timing entry
 /// (`nextHopProtocol`). A cross-origin platform shows it only with `Timing-Allow-Origin`; an
 /// answer whose entry is missing leaves it unknown, and runs stay at HTTP/1.1's six calls.
+/// Entries are matched by path without the query: the browser may name a fetch with its query
+/// spelt otherwise (a trailing `&` from gloo-net), and a lookup by email has one.
 fn protocol_of(url: &str) -> Option<Protocol> {
     let performance = web_sys::window()?.performance()?;
-    let entries = performance.get_entries_by_name_with_entry_type(url, "resource");
-    let found = entries
-        .iter()
-        .filter_map(|entry| entry.dyn_into::<web_sys::PerformanceResourceTiming>().ok())
+    let path = url.split('?').next().unwrap_or(url);
+    let entries = performance.get_entries_by_type("resource");
+    let found = (0..entries.length())
+        .rev()
+        .filter_map(|i| {
+            entries
+                .get(i)
+                .dyn_into::<web_sys::PerformanceResourceTiming>()
+                .ok()
+        })
+        .filter(|timing| timing.name().split('?').next() == Some(path))
         .find_map(|timing| Protocol::from_alpn(&timing.next_hop_protocol()));
     // The timeline keeps 250 entries by default; once it is full, new calls are not recorded
     // and the protocol could never be learnt. Nothing else in the app reads it.
-    if found.is_none() && performance.get_entries_by_type("resource").length() >= 250 {
+    if found.is_none() && entries.length() >= 250 {
         performance.clear_resource_timings();
     }
     found

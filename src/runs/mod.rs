@@ -62,6 +62,11 @@ impl RunHandle {
         self.journal.with_value(|journal| read(&journal.borrow()))
     }
 
+    /// Reads the journal without tracking it.
+    pub fn with_untracked<R>(&self, read: impl FnOnce(&Journal) -> R) -> R {
+        self.journal.with_value(|journal| read(&journal.borrow()))
+    }
+
     /// A derived signal of what `read` takes from the journal: it changes only when that does,
     /// so a view built on it is not re-rendered by the run's other calls (a form being filled
     /// in beside a running step keeps its state). Create it in the view that reads it.

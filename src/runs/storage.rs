@@ -9,7 +9,8 @@ use serde_json::Value;
 
 const INDEX_KEY: &str = "offboard.runs";
 const RUN_PREFIX: &str = "offboard.run.";
-/// Older finished runs are dropped beyond this many.
+/// Older finished runs are dropped beyond this many; an unfinished run is never dropped (a
+/// lockout or a bulk run may continue it).
 pub const KEEP: usize = 20;
 
 /// What the index says about one run, enough to offer "resume".
@@ -74,7 +75,13 @@ pub fn save(journal: &Journal) {
             updated_at_ms: js_sys::Date::now(),
         },
     );
-    for dropped in entries.split_off(KEEP.min(entries.len())) {
+    let mut finished = 0;
+    let (entries, dropped): (Vec<RunEntry>, Vec<RunEntry>) =
+        entries.into_iter().partition(|entry| {
+            finished += usize::from(entry.complete);
+            !entry.complete || finished <= KEEP
+        });
+    for dropped in dropped {
         let _ = storage.remove_item(&format!("{RUN_PREFIX}{}", dropped.id));
     }
     if let Ok(raw) = serde_json::to_string(&entries) {

@@ -104,11 +104,11 @@ async fn a_csv_is_checked_dry_run_then_everyone_who_may_is_offboarded_and_verifi
     browser.see("3 of 3 runs").await;
 }
 
-/// A server whose every answer is 20 ms late (so a 200-key lockout can be caught midway), a
+/// A server whose every answer is `chaos`'s latency late (so a run can be caught midway), a
 /// browser connected as the owner, and `csv` checked and started (`people` of its rows run).
-async fn bulk_run_started(csv: &str, people: usize) -> (TestServer, Browser) {
+async fn bulk_run_started(csv: &str, people: usize, chaos: &'static str) -> (TestServer, Browser) {
     let server = TestServer::start(Setup {
-        chaos: Some("latency-ms=20"),
+        chaos: Some(chaos),
         ..Setup::default()
     })
     .await;
@@ -125,7 +125,7 @@ async fn bulk_run_started(csv: &str, people: usize) -> (TestServer, Browser) {
 #[tokio::test]
 async fn a_bulk_run_interrupted_by_a_reload_continues_and_sends_nothing_twice() {
     let csv = "email,mode\nheavy@company.com,emergency\nuser.0001@company.com,emergency";
-    let (server, browser) = bulk_run_started(csv, 2).await;
+    let (server, browser) = bulk_run_started(csv, 2, "latency-ms=20").await;
     let deleted = server
         .owner()
         .wait_for_key_deletions("user-heavy", 30)
@@ -154,7 +154,8 @@ async fn a_bulk_run_interrupted_by_a_reload_continues_and_sends_nothing_twice() 
 async fn paused_no_one_new_starts_and_resumed_the_rest_run() {
     let csv = "email,mode\nheavy@company.com,emergency\nuser.0001@company.com,emergency\n\
                user.0002@company.com,emergency\nuser.0003@company.com,emergency";
-    let (server, browser) = bulk_run_started(csv, 4).await;
+    // Each answer 100 ms late: the three running take about half a second, time enough to pause.
+    let (server, browser) = bulk_run_started(csv, 4, "latency-ms=100").await;
     // Three start at once; paused, the fourth waits while they finish.
     browser.press("Pause").await;
     browser.see("3 of 4 people finished").await;
@@ -165,4 +166,54 @@ async fn paused_no_one_new_starts_and_resumed_the_rest_run() {
     browser.see("4 of 4 people finished").await;
     let (_, done) = server.owner().get("/admin/api/users/user-gen-0003").await;
     assert_eq!(done["enabled"], false);
+}
+
+/// A run of many people shows its lines a page at a time (a screen of hundreds of live lines
+/// spends its time laying them out), and every line is still reachable.
+#[tokio::test]
+async fn a_long_run_shows_its_lines_a_page_at_a_time() {
+    let server = TestServer::start(Setup {
+        demo_users: Some(60),
+        ..Setup::default()
+    })
+    .await;
+    let browser = Browser::open(&server).await;
+    browser.visit("/bulk").await;
+    browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
+    let csv: Vec<String> = std::iter::once("email,mode".to_string())
+        .chain((1..=60).map(|n| format!("user.{n:04}@company.com,emergency")))
+        .collect();
+    // Set at once (typing 1,800 characters would only slow the test down).
+    browser.field("People (CSV)").await;
+    browser
+        .client
+        .execute(
+            "const box = document.getElementById('bulk-csv'); box.value = arguments[0]; \
+             box.dispatchEvent(new Event('input', {bubbles: true}));",
+            vec![csv.join("\n").into()],
+        )
+        .await
+        .unwrap();
+    browser.press("Check these people").await;
+    browser.see("60 people: 60 will run, 0 will not.").await;
+    browser.press("Offboard 60 people").await;
+    browser.press("Offboard them now").await;
+    browser.see("60 of 60 people finished").await;
+    browser.see("Showing 1–50 of 60").await;
+    assert!(!browser.body_text().await.contains("user.0051@company.com"));
+    browser.press("Next page").await;
+    browser.see("Showing 51–60 of 60").await;
+    browser.see("user.0060@company.com").await;
+    browser.screenshot("bulk-second-page").await;
+    assert!(
+        browser
+            .button("Next page")
+            .await
+            .attr("disabled")
+            .await
+            .unwrap()
+            .is_some()
+    );
+    let (_, last) = server.owner().get("/admin/api/users/user-gen-0060").await;
+    assert_eq!(last["enabled"], false);
 }

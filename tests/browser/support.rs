@@ -2,7 +2,7 @@
 
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
-use offboard_server::{DemoSet, ServerConfig, TlsSetup, app, serve_on};
+use offboard_server::{DemoSet, GeneratedAccess, ServerConfig, TlsSetup, app, serve_on};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -37,6 +37,8 @@ pub fn http_client() -> reqwest::Client {
 #[derive(Default)]
 pub struct Setup {
     pub demo_users: Option<usize>,
+    /// Keys and groups of each generated user (the demo's 2 and 1 unless set).
+    pub demo_access: Option<GeneratedAccess>,
     pub chaos: Option<&'static str>,
     /// Origins the app's CSP lets the page call besides its own (`--connect-src`).
     pub connect_src: Vec<String>,
@@ -88,6 +90,7 @@ impl TestServer {
         // Demo data goes only into an empty database, so a restart keeps what runs changed.
         config.demo = true;
         config.demo_users = self.setup.demo_users.unwrap_or(20);
+        config.demo_access = self.setup.demo_access.unwrap_or_default();
         config.static_dir = Some(dist_dir());
         config.chaos = self
             .setup

@@ -31,6 +31,8 @@ pub fn BulkPage() -> impl IntoView {
     let failed = RwSignal::new(None::<(String, ApiError)>);
     let checking = RwSignal::new(false);
     let checked = RwSignal::new(None::<Vec<PlatformLine>>);
+    // People at once on each platform, as the check found the connection (see `check`).
+    let at_once = RwSignal::new(Vec::<usize>::new());
     let confirming = RwSignal::new(false);
     let run = RwSignal::new_local(None::<BulkRun>);
     // Every connected platform, the current one first.
@@ -55,7 +57,10 @@ pub fn BulkPage() -> impl IntoView {
             let previews = check::check_everywhere(&connections, &rows).await;
             let _ = checking.try_set(false);
             match previews {
-                Ok(previews) => then(previews),
+                Ok(found) => {
+                    at_once.set(found.at_once);
+                    then(found.lines)
+                }
                 Err(error) => {
                     let _ = failed.try_set(Some(error));
                 }
@@ -64,7 +69,14 @@ pub fn BulkPage() -> impl IntoView {
     };
     let check = move |_| check_rows(Box::new(move |previews| checked.set(Some(previews))));
     let start = move |lines: Vec<PlatformLine>, session: Session| {
-        let started = owner.with(|| BulkRun::start(lines, connections.get_value(), session));
+        let started = owner.with(|| {
+            BulkRun::start(
+                lines,
+                connections.get_value(),
+                at_once.get_untracked(),
+                session,
+            )
+        });
         run.set(Some(started));
         interrupted.set(None);
     };
@@ -157,7 +169,7 @@ pub fn BulkPage() -> impl IntoView {
             view! {
                 <Modal labelled_by="bulk-confirm-title" on_close=close>
                     <h2 id="bulk-confirm-title">{title}</h2>
-                    <p>{format!("Each one's access is taken away on {places} as their row says, {} at a time on each platform, and verified. The lines that will not run are left alone.", run::PEOPLE_AT_ONCE)}</p>
+                    <p>{format!("Each one's access is taken away on {places} as their row says, {}, and verified. The lines that will not run are left alone.", words_at_once(&connections.get_value(), &at_once.get_untracked()))}</p>
                     <div class="actions">
                         <button type="button" data-autofocus on:click=move |_| close.run(())>"Cancel"</button>
                         <button type="button" class="danger" on:click=confirm.clone()>"Offboard them now"</button>
@@ -207,6 +219,21 @@ pub fn BulkPage() -> impl IntoView {
         {preview}
         {running}
         {confirm_dialog}
+    }
+}
+
+/// "3 people at a time" on one platform; "3 people at a time on ADOC prod, 16 on TD EU".
+fn words_at_once(connections: &[Connection], at_once: &[usize]) -> String {
+    match (connections, at_once) {
+        ([_], [n]) => format!("{n} people at a time"),
+        _ => {
+            let each: Vec<String> = connections
+                .iter()
+                .zip(at_once)
+                .map(|(c, n)| format!("{n} on {}", c.name))
+                .collect();
+            format!("people at a time ({})", each.join(", "))
+        }
     }
 }
 

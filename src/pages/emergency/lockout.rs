@@ -141,8 +141,18 @@ pub(crate) async fn read_inventory(
     connection: Connection,
     who: String,
 ) -> Result<Inventory, ApiError> {
+    let user =
+        api::with_platform(&connection, async |platform| platform.find_user(&who).await).await?;
+    read_holdings(connection, user).await
+}
+
+/// The keys and groups of a person already found (a bulk run found everyone when it checked
+/// the file, so each run reads only what they hold).
+pub(crate) async fn read_holdings(
+    connection: Connection,
+    user: offboard_engine::model::User,
+) -> Result<Inventory, ApiError> {
     api::with_platform(&connection, async |platform| {
-        let user = platform.find_user(&who).await?;
         let (keys, groups) = futures::join!(platform.keys(&user), async {
             if platform.offers(Capability::Groups) {
                 platform.groups(&user).await

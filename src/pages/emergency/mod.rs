@@ -11,7 +11,7 @@ mod resume;
 mod timeline;
 
 /// The person and their keys and groups, as a lockout reads them (bulk runs read the same).
-pub(crate) use lockout::read_inventory;
+pub(crate) use lockout::{read_holdings, read_inventory};
 
 use crate::session::{Connection, use_session};
 use everywhere::LockoutEverywhere;
