@@ -10,7 +10,10 @@
 //! 7. twenty each of a lockout, a wizard revoke step and a TD removal against a server failing
 //!    a fifth of its calls: x/20, median and max;
 //! 8. a cold load of the emergency screen on an emulated slow phone: bytes on the wire and the
-//!    wait until "Lock out now" can be pressed, against 3 s.
+//!    wait until "Lock out now" can be pressed, against 3 s;
+//! 9. bulk offboarding of 500 people (5 keys and 3 groups each) in the console, in the four
+//!    conditions of 3–6, against 10 s on loopback and 20 s at 20 ms per call over HTTP/2, with
+//!    the server's end state checked and the browser's floor for the same calls beside it.
 //!
 //! Every section starts the reference server in-process on a fresh SQLite database with the demo
 //! data (the browser-test harness, reused), so runs are comparable. The report goes to stdout,
@@ -21,6 +24,8 @@
 #[allow(dead_code)] // the bench uses only part of the browser-test harness
 mod support;
 
+#[path = "bench/bulk.rs"]
+mod bulk;
 #[path = "bench/chaos.rs"]
 mod chaos;
 #[path = "bench/cold_load.rs"]
@@ -67,7 +72,7 @@ async fn main() -> ExitCode {
         println!();
     };
 
-    // `BENCH_ONLY=7,8` measures just those sections (1 to 8).
+    // `BENCH_ONLY=7,8` measures just those sections (1 to 9).
     let only: Option<Vec<u32>> = std::env::var("BENCH_ONLY").ok().map(|list| {
         list.split(',')
             .filter_map(|n| n.trim().parse().ok())
@@ -149,6 +154,9 @@ async fn main() -> ExitCode {
     }
     if wanted(8) {
         section("cold load on a phone", cold_load::run().await);
+    }
+    if wanted(9) {
+        section("bulk offboarding", bulk::run().await);
     }
 
     println!("bench took {}", report::secs(started.elapsed()));

@@ -313,7 +313,7 @@ async fn metrics(browser: &Browser) -> std::collections::BTreeMap<String, f64> {
 
 /// A CPU profile's samples by where they fell: idle, the app's wasm, its JS glue, the garbage
 /// collector, and the browser's own work ("program").
-fn profile_shares(profile: &Value) -> String {
+pub fn profile_shares(profile: &Value) -> String {
     let mut kind_of = std::collections::HashMap::new();
     let mut name_of = std::collections::HashMap::new();
     for node in profile["nodes"].as_array().into_iter().flatten() {
