@@ -14,8 +14,10 @@ pub fn RunProgress(
     run: RunHandle,
     /// Said while the run is going, e.g. "Deleting…".
     working: &'static str,
-    /// The button once it is over: its label and what it does.
-    finish: (&'static str, Callback<()>),
+    /// The button once it is over: its label and what it does (none for a run shown beside
+    /// another that has it).
+    #[prop(optional)]
+    finish: Option<(&'static str, Callback<()>)>,
 ) -> impl IntoView {
     let steps = move || {
         run.with(|journal| {
@@ -58,14 +60,18 @@ pub fn RunProgress(
         }
         .into_any()
     };
-    let (label, on_finish) = finish;
+    let finish = finish.map(|(label, on_finish)| {
+        view! {
+            <div class="actions">
+                <button type="button" class="primary" disabled=move || run.busy()
+                    on:click=move |_| on_finish.run(())>{label}</button>
+            </div>
+        }
+    });
     view! {
         <ol class="phases compact-phases">{steps}</ol>
         {verdict}
         {move || (!run.busy()).then(|| view! { <ReportActions run=run /> })}
-        <div class="actions">
-            <button type="button" class="primary" disabled=move || run.busy()
-                on:click=move |_| on_finish.run(())>{label}</button>
-        </div>
+        {finish}
     }
 }

@@ -199,3 +199,41 @@ async fn a_bulk_file_is_checked_and_run_on_both_platforms_one_line_per_person_an
         "{result}"
     );
 }
+
+#[tokio::test]
+async fn the_delete_modal_deletes_the_person_on_both_platforms_under_one_verdict() {
+    let (adoc, td, browser) = two_platforms(None).await;
+    browser.press("ADOC prod").await;
+    browser.visit("/users/user-123").await;
+    browser.press("Delete user").await;
+    let also = browser
+        .field("Delete on TD EU too (First Last, 2 API keys; keys deleted)")
+        .await;
+    assert!(also.is_selected().await.unwrap(), "ticked by default");
+    browser
+        .fill(
+            "Type first.last@company.com to confirm",
+            "first.last@company.com",
+        )
+        .await;
+    browser.screenshot("platforms-delete-modal").await;
+    browser
+        .press("Delete first.last@company.com and 2 keys")
+        .await;
+    let verdict = browser.see_role("status", "Every platform:").await;
+    let text = verdict.text().await.unwrap();
+    assert!(text.contains("verified on both platforms"), "{text}");
+    browser.screenshot("platforms-delete-done").await;
+    browser
+        .press("Download the report for every platform (JSON)")
+        .await;
+    let report = crate::wizard::downloaded(&browser, "deletion-everywhere-", ".json").await;
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    assert_eq!(report["verdict"]["passed"], true);
+    assert_eq!(report["platforms"][1]["platform"], "TD EU");
+    assert_eq!(report["platforms"][1]["report"]["kind"], "deletion");
+    for server in [&adoc, &td] {
+        let (status, _) = server.owner().get("/admin/api/users/user-123").await;
+        assert_eq!(status, 404, "deleted on {}", server.base);
+    }
+}

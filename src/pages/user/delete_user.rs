@@ -7,6 +7,9 @@
 //! be typed, warns (and asks for an acknowledgement) when reassigned keys would gain a stronger
 //! role, and then runs the engine's deletion plan: verified, with a report like every run.
 
+use super::delete_elsewhere::{
+    AcrossDeletion, ElsewhereChoices, ElsewhereRun, look_elsewhere, start_elsewhere,
+};
 use super::rules::{BlockedAction, blocking_rule};
 use crate::components::key_options::{KeyChoice, KeyOptions, account_owner};
 use crate::components::modal::Modal;
@@ -15,7 +18,7 @@ use crate::pages::directory::Directory;
 use crate::pages::wizard::replacement::{PersonPicker, Problem, ProblemNotice, check_person};
 use crate::routes;
 use crate::runs::RunHandle;
-use crate::session::Connection;
+use crate::session::{Connection, use_session};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use offboard_engine::dialect::td::KeyDisposal;
@@ -81,6 +84,14 @@ fn DeleteDialog(
     let acknowledged = RwSignal::new(false);
     let run = RwSignal::new(None::<RunHandle>);
     let page_owner = Owner::current();
+    // With several platforms connected, the person's accounts on the others may go too.
+    let others: Vec<Connection> = use_session()
+        .everywhere()
+        .into_iter()
+        .filter(|other| other.name != connection.name)
+        .collect();
+    let elsewhere = (!others.is_empty()).then(|| look_elsewhere(others, user.email.clone()));
+    let elsewhere_runs = RwSignal::new_local(None::<Vec<ElsewhereRun>>);
 
     let heir = move || match choice.get() {
         KeyChoice::Delete => None,
@@ -159,6 +170,9 @@ fn DeleteDialog(
                 // The directory must not keep listing a deleted person.
                 directory.reload(&connection_after);
             });
+            if let Some(Ok(found)) = elsewhere.and_then(|loaded| loaded.get_untracked()) {
+                elsewhere_runs.set(Some(start_elsewhere(found, page_owner.as_ref())));
+            }
         }
     };
     let start_on_enter = {
@@ -233,12 +247,24 @@ fn DeleteDialog(
     };
     let keys_listed = holdings.keys.clone();
     let name = user.name.clone();
+    let connection_name = connection.name.clone();
 
     let form = move || {
         if let Some(handle) = run.get() {
             let navigate = use_navigate();
             let back = Callback::new(move |()| navigate(routes::DIRECTORY, Default::default()));
-            return view! { <RunProgress run=handle working="Deleting…" finish=("Back to the directory", back) /> }.into_any();
+            let across = elsewhere_runs.get().map(|runs| {
+                view! { <AcrossDeletion here=(connection_name.clone(), handle) elsewhere=runs /> }
+            });
+            let here = across
+                .is_some()
+                .then(|| view! { <h3>{connection_name.clone()}</h3> });
+            return view! {
+                {across}
+                {here}
+                <RunProgress run=handle working="Deleting…" finish=("Back to the directory", back) />
+            }
+            .into_any();
         }
         let (start, start_on_enter, ready, button_text) = (
             start.clone(),
@@ -283,6 +309,7 @@ fn DeleteDialog(
                     </div>
                 }
             })}
+            {elsewhere.map(|elsewhere| view! { <ElsewhereChoices elsewhere=elsewhere /> })}
             <label for="delete-confirm">{format!("Type {} to confirm", email)}</label>
             <input id="delete-confirm" type="text" autocomplete="off" spellcheck="false"
                 prop:value=move || typed.get() on:input=move |event| typed.set(event_target_value(&event))
