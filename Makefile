@@ -46,7 +46,7 @@ help:
 	@echo "make run-two  the same with a second demo platform on $(SECOND_LISTEN) (some people on both)"
 	@echo "make cli    build the offboard command line into target/release/offboard"
 	@echo "make lint   cargo fmt --check and clippy -D warnings on both targets"
-	@echo "make bench  benchmarks: shipped size, directory keystroke, the lockout against the runbook and the browser's floor over HTTP/1.1 and HTTP/2, faults, cold load on a phone"
+	@echo "make bench  benchmarks: shipped size, directory keystroke, the lockout against the runbook and the browser's floor over HTTP/1.1 and HTTP/2, faults, cold load on a phone, bulk offboarding of 500 people"
 	@echo "make fuzz   schemathesis against the reference server's openapi.json (FUZZ_DB=postgres too)"
 
 # --- installs (idempotent) ---------------------------------------------------------------------
