@@ -4,6 +4,7 @@ pub mod already_offboarded;
 pub mod audit_trail;
 pub mod awaited;
 pub mod call_list;
+pub mod elsewhere;
 pub mod error_notice;
 pub mod evidence;
 pub mod key_options;

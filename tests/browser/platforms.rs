@@ -237,3 +237,41 @@ async fn the_delete_modal_deletes_the_person_on_both_platforms_under_one_verdict
         assert_eq!(status, 404, "deleted on {}", server.base);
     }
 }
+
+#[tokio::test]
+async fn the_guided_offboarding_takes_the_same_departure_to_the_other_platform() {
+    let (adoc, td, browser) = two_platforms(None).await;
+    browser.press("ADOC prod").await;
+    browser.visit("/users/user-123/offboard").await;
+    browser.press("Start offboarding").await;
+    browser.press("Record current access").await;
+    browser.see("Access documented").await;
+    browser.fill("Reason", "Voluntary - New Job").await;
+    browser.fill("Handed off to", "riley").await;
+    browser
+        .press("Choose Riley Replacement (replacement@company.com, restricted)")
+        .await;
+    browser.press("Use these details").await;
+    let also = browser
+        .field("Offboard on TD EU too (First Last, 2 API keys; keys deleted)")
+        .await;
+    assert!(also.is_selected().await.unwrap());
+    browser.press("Offboard on the other platforms now").await;
+    browser.press("Disable the account").await;
+    browser.press("Revoke all API keys").await;
+    browser.press("Remove all group memberships").await;
+    browser.press("Verify now").await;
+    browser.press("Transfer the pipelines").await;
+    let verdict = browser.see_role("status", "Every platform:").await;
+    let text = verdict.text().await.unwrap();
+    assert!(text.contains("verified on both platforms"), "{text}");
+    crate::wizard::full_screenshot(&browser, "platforms-wizard-done").await;
+
+    let (_, first) = adoc.owner().get("/admin/api/users/user-123").await;
+    assert_eq!(first["enabled"], false);
+    let (status, _) = td.owner().get("/admin/api/users/user-123").await;
+    assert_eq!(
+        status, 404,
+        "removed from the second platform with the same departure"
+    );
+}

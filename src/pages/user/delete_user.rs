@@ -7,10 +7,10 @@
 //! be typed, warns (and asks for an acknowledgement) when reassigned keys would gain a stronger
 //! role, and then runs the engine's deletion plan: verified, with a report like every run.
 
-use super::delete_elsewhere::{
-    AcrossDeletion, ElsewhereChoices, ElsewhereRun, look_elsewhere, start_elsewhere,
-};
 use super::rules::{BlockedAction, blocking_rule};
+use crate::components::elsewhere::{
+    AcrossRuns, ElsewhereChoices, ElsewhereRun, look_elsewhere, start_elsewhere,
+};
 use crate::components::key_options::{KeyChoice, KeyOptions, account_owner};
 use crate::components::modal::Modal;
 use crate::components::run_progress::RunProgress;
@@ -90,7 +90,11 @@ fn DeleteDialog(
         .into_iter()
         .filter(|other| other.name != connection.name)
         .collect();
-    let elsewhere = (!others.is_empty()).then(|| look_elsewhere(others, user.email.clone()));
+    let elsewhere = (!others.is_empty()).then(|| {
+        look_elsewhere(others, user.email.clone(), |connection, user| {
+            blocking_rule(connection, user, "delete")
+        })
+    });
     let elsewhere_runs = RwSignal::new_local(None::<Vec<ElsewhereRun>>);
 
     let heir = move || match choice.get() {
@@ -171,7 +175,22 @@ fn DeleteDialog(
                 directory.reload(&connection_after);
             });
             if let Some(Ok(found)) = elsewhere.and_then(|loaded| loaded.get_untracked()) {
-                elsewhere_runs.set(Some(start_elsewhere(found, page_owner.as_ref())));
+                // Elsewhere the keys are always deleted: reassigning them is chosen on the
+                // platform whose owner and heirs this modal shows.
+                let draw = |connection: &Connection, inventory: &Inventory, operator: String| {
+                    let plan = plan::deletion(connection.dialect(), inventory, KeyDisposal::Delete);
+                    Journal::new(
+                        plan,
+                        operator,
+                        connection.base_url.clone(),
+                        js_sys::Date::now(),
+                    )
+                };
+                let drive = |handle: RunHandle, connection: &Connection| {
+                    handle.run(connection, None, || {})
+                };
+                let runs = start_elsewhere(found, page_owner.as_ref(), draw, drive);
+                elsewhere_runs.set(Some(runs));
             }
         }
     };
@@ -254,7 +273,8 @@ fn DeleteDialog(
             let navigate = use_navigate();
             let back = Callback::new(move |()| navigate(routes::DIRECTORY, Default::default()));
             let across = elsewhere_runs.get().map(|runs| {
-                view! { <AcrossDeletion here=(connection_name.clone(), handle) elsewhere=runs /> }
+                view! { <AcrossRuns here=(connection_name.clone(), handle) elsewhere=runs
+                working="Deleting…" file="deletion-everywhere" /> }
             });
             let here = across
                 .is_some()
@@ -309,7 +329,7 @@ fn DeleteDialog(
                     </div>
                 }
             })}
-            {elsewhere.map(|elsewhere| view! { <ElsewhereChoices elsewhere=elsewhere /> })}
+            {elsewhere.map(|elsewhere| view! { <ElsewhereChoices elsewhere=elsewhere verb="Delete" what="; keys deleted" /> })}
             <label for="delete-confirm">{format!("Type {} to confirm", email)}</label>
             <input id="delete-confirm" type="text" autocomplete="off" spellcheck="false"
                 prop:value=move || typed.get() on:input=move |event| typed.set(event_target_value(&event))

@@ -1,7 +1,6 @@
 //! The user page (`/users/:reference`): a person's whole access on one screen, read with calls
 //! that run in parallel, and the "document current access" snapshot (runbook step 1).
 
-mod delete_elsewhere;
 mod delete_user;
 mod details;
 mod everywhere;

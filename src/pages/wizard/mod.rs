@@ -8,6 +8,7 @@
 
 mod clock;
 mod departure_form;
+mod elsewhere;
 mod refused;
 pub(crate) mod replacement;
 pub(crate) mod report_view;

@@ -2,6 +2,7 @@
 //! order, and the report once every step is done or skipped.
 
 use super::clock::Clock;
+use super::elsewhere::WizardElsewhere;
 use super::report_view::ReportView;
 use super::scim_notice::ScimNotice;
 use super::step_card::StepCard;
@@ -46,6 +47,7 @@ pub fn Wizard(run: RunHandle, connection: Connection) -> impl IntoView {
             <ol class=move || if complete.get() { "wizard-steps no-print" } else { "wizard-steps" } aria-label="Steps">
                 {(0..count).map(|index| view! { <StepCard run=run index=index connection=connection.clone() /> }).collect_view()}
             </ol>
+            <WizardElsewhere run=run connection=connection.clone() />
             {move || complete.get().then(|| view! { <ReportView run=run /> })}
         </div>
     }

@@ -1,10 +1,9 @@
-//! The delete modal with several platforms connected: the person is looked up on the others,
-//! each account that may be deleted is offered (ticked) beside this one, and the deletions run
-//! concurrently with this platform's, each with its own run and report, under one verdict.
-//! Elsewhere the keys are always deleted: reassigning them is a choice made on the platform
-//! whose owner and heirs the modal shows.
+//! A run on one platform with several connected: the person is looked up on the others, each
+//! account the rules allow is offered (ticked) beside this one, and the runs there go at the
+//! same time as this platform's, each with its own journal and report, under one verdict and
+//! one report over every platform. The delete modal and the guided offboarding use it (the
+//! emergency lockout has its own, built to confirm everything in one tap).
 
-use super::rules::blocking_rule;
 use crate::components::no_such_person::is_missing;
 use crate::components::run_progress::RunProgress;
 use crate::download;
@@ -13,14 +12,14 @@ use crate::loaded::Loaded;
 use crate::runs::RunHandle;
 use crate::session::{Connection, operator};
 use leptos::prelude::*;
-use offboard_engine::dialect::td::KeyDisposal;
 use offboard_engine::error::ApiError;
+use offboard_engine::model::User;
 use offboard_engine::run::across::{self, Part, Standing};
 use offboard_engine::run::journal::Journal;
-use offboard_engine::run::plan::{self, Inventory};
+use offboard_engine::run::plan::Inventory;
 use offboard_engine::words;
 
-/// One other platform in the modal: the account found there and whether to delete it too.
+/// One other platform: the account found there and whether to run there too.
 #[derive(Clone)]
 pub struct Elsewhere {
     pub connection: Connection,
@@ -30,34 +29,42 @@ pub struct Elsewhere {
 
 #[derive(Clone)]
 pub enum ElsewhereStanding {
-    Deletable(Box<Inventory>),
+    /// The rules allow the run there.
+    Allowed(Box<Inventory>),
     Blocked(String),
     NoAccount,
     Unreached(String),
 }
 
-/// Looks the person up on every connected platform but `here`.
-pub fn look_elsewhere(others: Vec<Connection>, email: String) -> Loaded<Vec<Elsewhere>> {
+/// The rule that keeps the connected admin from running on `user` there, in plain words.
+pub type Rule = fn(&Connection, &User) -> Option<String>;
+
+/// Looks the person up on `others` (every connected platform but this one).
+pub fn look_elsewhere(
+    others: Vec<Connection>,
+    email: String,
+    rule: Rule,
+) -> Loaded<Vec<Elsewhere>> {
     Loaded::new(move || {
         let (others, email) = (others.clone(), email.clone());
         async move {
             let found = everywhere::read(others, email).await;
-            Ok::<_, ApiError>(found.into_iter().map(standing_of).collect())
+            Ok::<_, ApiError>(found.into_iter().map(|f| standing_of(f, rule)).collect())
         }
     })
 }
 
-fn standing_of(found: Found) -> Elsewhere {
+fn standing_of(found: Found, rule: Rule) -> Elsewhere {
     let Found { connection, read } = found;
     let standing = match read {
-        Ok(inventory) => match blocking_rule(&connection, &inventory.user, "delete") {
+        Ok(inventory) => match rule(&connection, &inventory.user) {
             Some(rule) => ElsewhereStanding::Blocked(rule),
-            None => ElsewhereStanding::Deletable(Box::new(inventory)),
+            None => ElsewhereStanding::Allowed(Box::new(inventory)),
         },
         Err(error) if is_missing(&error) => ElsewhereStanding::NoAccount,
         Err(error) => ElsewhereStanding::Unreached(error.plain_words()),
     };
-    let chosen = RwSignal::new(matches!(standing, ElsewhereStanding::Deletable(_)));
+    let chosen = RwSignal::new(matches!(standing, ElsewhereStanding::Allowed(_)));
     Elsewhere {
         connection,
         standing,
@@ -65,9 +72,15 @@ fn standing_of(found: Found) -> Elsewhere {
     }
 }
 
-/// The other platforms in the form: a ticked box for each account that may go too.
+/// The other platforms in the form: a ticked box for each account the run may reach too,
+/// labelled "{verb} on TD EU too (First Last, 2 API keys{what})".
 #[component]
-pub fn ElsewhereChoices(elsewhere: Loaded<Vec<Elsewhere>>) -> impl IntoView {
+pub fn ElsewhereChoices(
+    elsewhere: Loaded<Vec<Elsewhere>>,
+    verb: &'static str,
+    /// What else the box should say, e.g. "; keys deleted".
+    what: &'static str,
+) -> impl IntoView {
     move || {
         match elsewhere.get() {
         None => view! { <p class="muted loading" role="status">"Looking on the other platforms…"</p> }
@@ -76,7 +89,7 @@ pub fn ElsewhereChoices(elsewhere: Loaded<Vec<Elsewhere>>) -> impl IntoView {
         Some(Ok(all)) => view! {
             <fieldset class="elsewhere">
                 <legend>"On the other connected platforms"</legend>
-                {all.into_iter().map(|other| view! { <ElsewhereChoice other=other /> }).collect_view()}
+                {all.into_iter().map(|other| view! { <ElsewhereChoice other=other verb=verb what=what /> }).collect_view()}
             </fieldset>
         }
         .into_any(),
@@ -85,13 +98,13 @@ pub fn ElsewhereChoices(elsewhere: Loaded<Vec<Elsewhere>>) -> impl IntoView {
 }
 
 #[component]
-fn ElsewhereChoice(other: Elsewhere) -> impl IntoView {
+fn ElsewhereChoice(other: Elsewhere, verb: &'static str, what: &'static str) -> impl IntoView {
     let name = other.connection.name.clone();
     match other.standing {
-        ElsewhereStanding::Deletable(inventory) => {
+        ElsewhereStanding::Allowed(inventory) => {
             let chosen = other.chosen;
             let what = format!(
-                "Delete on {name} too ({}, {}; keys deleted)",
+                "{verb} on {name} too ({}, {}{what})",
                 inventory.user.name,
                 words::count(inventory.keys.len(), "API key")
             );
@@ -105,10 +118,10 @@ fn ElsewhereChoice(other: Elsewhere) -> impl IntoView {
             .into_any()
         }
         ElsewhereStanding::Blocked(rule) => {
-            view! { <p class="rule">{format!("{name}: not deleted here. {rule}")}</p> }.into_any()
+            view! { <p class="rule">{format!("{name}: not from here. {rule}")}</p> }.into_any()
         }
         ElsewhereStanding::NoAccount => {
-            view! { <p class="hint">{format!("{name}: no such person; nothing to delete.")}</p> }
+            view! { <p class="hint">{format!("{name}: no such person; nothing to do there.")}</p> }
                 .into_any()
         }
         ElsewhereStanding::Unreached(why) => view! {
@@ -118,7 +131,7 @@ fn ElsewhereChoice(other: Elsewhere) -> impl IntoView {
     }
 }
 
-/// A deletion started on another platform.
+/// A run started on another platform.
 #[derive(Clone)]
 pub struct ElsewhereRun {
     pub name: String,
@@ -126,27 +139,27 @@ pub struct ElsewhereRun {
     pub standing: ElsewhereStanding,
 }
 
-/// Starts the chosen deletions elsewhere (under `owner`, so they outlive the form).
-pub fn start_elsewhere(elsewhere: Vec<Elsewhere>, owner: Option<&Owner>) -> Vec<ElsewhereRun> {
+/// Starts the chosen runs elsewhere (under `owner`, so they outlive the form that started
+/// them): `journal` draws each platform's run, `drive` sets it going.
+pub fn start_elsewhere(
+    elsewhere: Vec<Elsewhere>,
+    owner: Option<&Owner>,
+    journal: impl Fn(&Connection, &Inventory, String) -> Journal,
+    drive: impl Fn(RunHandle, &Connection),
+) -> Vec<ElsewhereRun> {
     elsewhere
         .into_iter()
         .map(|other| {
             let name = other.connection.name.clone();
             let run = match &other.standing {
-                ElsewhereStanding::Deletable(inventory) if other.chosen.get_untracked() => {
+                ElsewhereStanding::Allowed(inventory) if other.chosen.get_untracked() => {
                     let connection = &other.connection;
-                    let plan = plan::deletion(connection.dialect(), inventory, KeyDisposal::Delete);
-                    let journal = Journal::new(
-                        plan,
-                        operator(connection),
-                        connection.base_url.clone(),
-                        js_sys::Date::now(),
-                    );
+                    let drawn = journal(connection, inventory, operator(connection));
                     let handle = match owner {
-                        Some(owner) => owner.with(|| RunHandle::new(journal)),
-                        None => RunHandle::new(journal),
+                        Some(owner) => owner.with(|| RunHandle::new(drawn)),
+                        None => RunHandle::new(drawn),
                     };
-                    handle.run(connection, None, || {});
+                    drive(handle, connection);
                     Some(handle)
                 }
                 _ => None,
@@ -160,10 +173,21 @@ pub fn start_elsewhere(elsewhere: Vec<Elsewhere>, owner: Option<&Owner>) -> Vec<
         .collect()
 }
 
-/// While and after the deletions: one verdict over every platform, then each other platform's
-/// run (this platform's is shown by the modal itself).
+/// While and after the runs: one verdict over every platform with one report, then each other
+/// platform's run (this platform's is shown by the screen itself).
 #[component]
-pub fn AcrossDeletion(here: (String, RunHandle), elsewhere: Vec<ElsewhereRun>) -> impl IntoView {
+pub fn AcrossRuns(
+    here: (String, RunHandle),
+    elsewhere: Vec<ElsewhereRun>,
+    /// What the other runs are doing, e.g. "Deleting…".
+    working: &'static str,
+    /// The report file's name begins with it, e.g. "deletion-everywhere".
+    file: &'static str,
+    /// When this platform's run is over, if not when it stops being busy (a guided run rests
+    /// between its steps).
+    #[prop(optional)]
+    ready: Option<Signal<bool>>,
+) -> impl IntoView {
     let (here_name, here_run) = here;
     let runs: Vec<RunHandle> = std::iter::once(here_run)
         .chain(elsewhere.iter().filter_map(|e| e.run))
@@ -190,7 +214,7 @@ pub fn AcrossDeletion(here: (String, RunHandle), elsewhere: Vec<ElsewhereRun>) -
                         (None, ElsewhereStanding::NoAccount) => Standing::NoAccount,
                         (None, ElsewhereStanding::Blocked(rule)) => Standing::Refused(rule),
                         (None, ElsewhereStanding::Unreached(why)) => Standing::Unreached(why),
-                        (None, ElsewhereStanding::Deletable(_)) => Standing::NotRun,
+                        (None, ElsewhereStanding::Allowed(_)) => Standing::NotRun,
                     };
                     parts.push(Part {
                         platform: &other.name,
@@ -210,15 +234,11 @@ pub fn AcrossDeletion(here: (String, RunHandle), elsewhere: Vec<ElsewhereRun>) -
             text = across::to_json_text(&person, &operator, started, parts);
         });
         let started = here_run.with_untracked(|j| j.created_at_ms as u64);
-        download::save(
-            &format!("deletion-everywhere-{started}.json"),
-            "application/json",
-            &text,
-        );
+        download::save(&format!("{file}-{started}.json"), "application/json", &text);
     };
     let verdict = move || {
         // Tracks every run, so the verdict comes once the last has ended.
-        if runs.iter().any(|run| run.busy()) {
+        if runs.iter().any(|run| run.busy()) || ready.is_some_and(|ready| !ready.get()) {
             return None;
         }
         let mut verdict = None;
@@ -244,7 +264,7 @@ pub fn AcrossDeletion(here: (String, RunHandle), elsewhere: Vec<ElsewhereRun>) -
                 view! {
                     <section class="elsewhere-run">
                         <h3>{name}</h3>
-                        <RunProgress run=run working="Deleting…" />
+                        <RunProgress run=run working=working />
                     </section>
                 }
             })
