@@ -32,10 +32,24 @@ pub async fn run(options: &Bulk) -> Result<ExitCode, Failure> {
         .map_err(|why| Failure::bad_input(format!("{}: {why}", options.csv.display())))?;
     let connection = Connection::open(&options.platform).await?;
     let previews = check(&connection, &rows, options.accept_key_escalation).await?;
+    let dir = options.journal_dir.clone().unwrap_or_default();
+    // A row an earlier run started goes on from its journal whatever the check says now: the
+    // person it removed is no longer found, and that is its own doing.
+    let continues =
+        |preview: &RowPreview| !options.dry_run && journal_path(&dir, &preview.row).is_file();
     for preview in &previews {
-        eprintln!("{}", describe(preview));
+        match continues(preview) && !preview.runs() {
+            true => eprintln!(
+                "line {}  {}  continues from its journal",
+                preview.row.line, preview.row.who
+            ),
+            false => eprintln!("{}", describe(preview)),
+        }
     }
-    let runnable: Vec<&RowPreview> = previews.iter().filter(|p| p.runs()).collect();
+    let runnable: Vec<&RowPreview> = previews
+        .iter()
+        .filter(|p| p.runs() || continues(p))
+        .collect();
     let held = previews.len() - runnable.len();
     eprintln!(
         "offboard: {} of {} rows will run{}",
@@ -67,7 +81,6 @@ pub async fn run(options: &Bulk) -> Result<ExitCode, Failure> {
         }
         return Ok(exit(held == 0));
     }
-    let dir = options.journal_dir.clone().unwrap_or_default();
     std::fs::create_dir_all(&dir)
         .map_err(|error| Failure::bad_input(format!("cannot use {}: {error}", dir.display())))?;
     let outcomes: Vec<(usize, Result<Journal, Failure>)> =

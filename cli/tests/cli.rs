@@ -711,3 +711,41 @@ async fn a_bulk_file_that_is_not_a_list_of_people_stops_before_anything() {
 fn assert_says(output: &str, wanted: &str) {
     assert!(output.contains(wanted), "{wanted:?} in:\n{output}");
 }
+
+/// A row whose run deleted the person is not "no such person" when the same file runs again:
+/// its journal says what it did, and nothing is sent again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bulk_deletion_run_again_is_reported_from_its_journal_not_as_no_such_person() {
+    let platform = Platform::start().await;
+    let csv = platform.file("deleted.csv");
+    std::fs::write(&csv, "email,mode\nuser.0001@company.com,delete\n").unwrap();
+    let journals = platform.file("journals");
+    let args = [
+        "bulk",
+        "--dialect",
+        "adoc",
+        "--base-url",
+        &platform.base,
+        "--csv",
+        &csv,
+        "--journal-dir",
+        &journals,
+    ];
+    let first = platform.offboard(&args).await;
+    first.assert_status(0);
+    let before = platform.audit("user-gen-0001").await.len();
+    let again = platform.offboard(&args).await;
+    again.assert_status(0);
+    assert!(
+        again
+            .stdout
+            .contains("2,user.0001@company.com,delete,verified,"),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(
+        platform.audit("user-gen-0001").await.len(),
+        before,
+        "nothing sent again"
+    );
+}

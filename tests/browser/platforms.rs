@@ -11,8 +11,17 @@ use offboard_server::DemoSet;
 /// API the page may call (its CORS allows the app's origin, the app's CSP allows any local
 /// port). `td_chaos` injects faults into the second only.
 async fn two_platforms(td_chaos: Option<&'static str>) -> (TestServer, TestServer, Browser) {
+    two_platforms_with(None, td_chaos).await
+}
+
+/// [`two_platforms`], with faults (`adoc_chaos`) in the first too.
+async fn two_platforms_with(
+    adoc_chaos: Option<&'static str>,
+    td_chaos: Option<&'static str>,
+) -> (TestServer, TestServer, Browser) {
     let adoc = TestServer::start(Setup {
         connect_src: vec!["http://127.0.0.1:*".into()],
+        chaos: adoc_chaos,
         ..Setup::default()
     })
     .await;
@@ -274,4 +283,39 @@ async fn the_guided_offboarding_takes_the_same_departure_to_the_other_platform()
         status, 404,
         "removed from the second platform with the same departure"
     );
+}
+
+#[tokio::test]
+async fn a_bulk_run_on_two_platforms_reloaded_midway_finishes_with_nothing_sent_twice() {
+    // Each ADOC answer 20 ms late: the 200-key lockout can be caught in the middle.
+    let (adoc, td, browser) = two_platforms_with(Some("latency-ms=20"), None).await;
+    browser.press("ADOC prod").await;
+    browser.link("Bulk").await.click().await.unwrap();
+    browser
+        .fill(
+            "People (CSV)",
+            "email,mode\nheavy@company.com,emergency\nfirst.last@company.com,emergency",
+        )
+        .await;
+    browser.press("Check these people").await;
+    browser.press("Run 3 offboardings").await;
+    browser.press("Offboard them now").await;
+    let deleted = adoc.owner().wait_for_key_deletions("user-heavy", 30).await;
+    assert!(deleted < 200, "reloaded midway ({deleted} keys deleted)");
+
+    // Both connections were remembered in this tab: the reload keeps them, and the bulk run
+    // on these two platforms is offered to continue.
+    browser.client.refresh().await.unwrap();
+    browser
+        .see("A bulk run from this browser was interrupted")
+        .await;
+    browser.press("Continue the bulk run").await;
+    browser.see("3 of 3 offboardings finished").await;
+    adoc.owner()
+        .assert_each_key_deleted_once("user-heavy", 200)
+        .await;
+    let (_, first) = adoc.owner().get("/admin/api/users/user-123").await;
+    assert_eq!(first["enabled"], false);
+    let (status, _) = td.owner().get("/admin/api/users/user-123").await;
+    assert_eq!(status, 404);
 }

@@ -79,12 +79,19 @@ impl BulkRun {
             .iter()
             .filter_map(|(key, id)| Some((key.clone(), crate::runs::storage::load(id)?)))
             .collect();
+        // A line that started before a reload goes on from its journal whatever the check
+        // says now: the person it removed is no longer found, and that is its own doing.
+        let started = |line: &PlatformLine| {
+            let platform = session::platform_key(&connections[line.platform]);
+            earlier.contains_key(&session::line_key(line.preview.row.line, &platform))
+        };
         let states: Vec<PersonState> = lines
             .iter()
-            .map(|line| match (line.absent, line.runs()) {
-                (true, _) => PersonState::Absent,
-                (false, true) => PersonState::Waiting,
-                (false, false) => PersonState::Held(
+            .map(|line| match (started(line), line.absent, line.runs()) {
+                (true, _, _) => PersonState::Waiting,
+                (false, true, _) => PersonState::Absent,
+                (false, false, true) => PersonState::Waiting,
+                (false, false, false) => PersonState::Held(
                     line.preview
                         .flags
                         .iter()
