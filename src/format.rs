@@ -1,9 +1,25 @@
 //! Every number, duration and time shown on screen is written by one function here, so the
 //! same quantity reads the same on every screen and in every report.
 
+use offboard_engine::model::Dialect;
+use offboard_engine::platform::Capability;
 use offboard_engine::time::rfc3339;
+use offboard_engine::words;
 
 /// `10000` → `"10,000"`.
+/// What a person holds, as confirmations list it: "2 API keys · 3 groups", or only the keys
+/// where the platform has no groups.
+pub fn access_counts(dialect: Dialect, keys: usize, groups: usize) -> String {
+    match dialect.offers(Capability::Groups) {
+        true => format!(
+            "{} · {}",
+            words::count(keys, "API key"),
+            words::count(groups, "group")
+        ),
+        false => words::count(keys, "API key"),
+    }
+}
+
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);

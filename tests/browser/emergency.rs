@@ -34,12 +34,7 @@ async fn lockout_of_user_123_from_the_user_page() {
     let browser = Browser::open(&server).await;
     browser.visit("/users/user-123").await;
     browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
-    browser
-        .link("Emergency lockout")
-        .await
-        .click()
-        .await
-        .unwrap();
+    browser.follow("Emergency lockout").await;
     browser.see("Lock out First Last?").await;
     browser.see("2 API keys · 3 groups").await;
     browser.screenshot("emergency-confirm").await;

@@ -40,7 +40,7 @@ async fn two_platforms_with(
     browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
     browser.see("first.last@company.com").await;
 
-    browser.link("Add a platform").await.click().await.unwrap();
+    browser.follow("Add a platform").await;
     browser.see("Connect another platform").await;
     browser.fill("Base URL", &td.base).await;
     browser.fill("Name (optional)", "TD EU").await;
@@ -77,12 +77,7 @@ async fn a_person_on_two_platforms_is_seen_side_by_side_and_locked_out_everywher
     assert_eq!(browser.path().await, "/users/user-123");
 
     // One emergency run, both platforms at once.
-    browser
-        .link("Emergency lockout")
-        .await
-        .click()
-        .await
-        .unwrap();
+    browser.follow("Emergency lockout").await;
     browser.see("Lock out First Last on every platform?").await;
     browser.screenshot("platforms-lockout-confirm").await;
     browser.press("Lock out on 2 platforms now").await;
@@ -132,7 +127,7 @@ async fn a_bulk_file_is_checked_and_run_on_both_platforms_one_line_per_person_an
     let (adoc, td, browser) = two_platforms(None).await;
     // The current platform comes first: make it ADOC prod.
     browser.press("ADOC prod").await;
-    browser.link("Bulk").await.click().await.unwrap();
+    browser.follow("Bulk").await;
     browser
         .fill(
             "People (CSV)",
@@ -252,15 +247,7 @@ async fn the_guided_offboarding_takes_the_same_departure_to_the_other_platform()
     let (adoc, td, browser) = two_platforms(None).await;
     browser.press("ADOC prod").await;
     browser.visit("/users/user-123/offboard").await;
-    browser.press("Start offboarding").await;
-    browser.press("Record current access").await;
-    browser.see("Access documented").await;
-    browser.fill("Reason", "Voluntary - New Job").await;
-    browser.fill("Handed off to", "riley").await;
-    browser
-        .press("Choose Riley Replacement (replacement@company.com, restricted)")
-        .await;
-    browser.press("Use these details").await;
+    browser.wizard_departure_to_riley().await;
     let also = browser
         .field("Offboard on TD EU too (First Last, 2 API keys; keys deleted)")
         .await;
@@ -290,7 +277,7 @@ async fn a_bulk_run_on_two_platforms_reloaded_midway_finishes_with_nothing_sent_
     // Each ADOC answer 20 ms late: the 200-key lockout can be caught in the middle.
     let (adoc, td, browser) = two_platforms_with(Some("latency-ms=20"), None).await;
     browser.press("ADOC prod").await;
-    browser.link("Bulk").await.click().await.unwrap();
+    browser.follow("Bulk").await;
     browser
         .fill(
             "People (CSV)",

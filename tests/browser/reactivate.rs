@@ -10,14 +10,7 @@ async fn a_person_offboarded_by_the_wizard_is_reactivated_with_their_groups() {
     let browser = Browser::open(&server).await;
     browser.visit("/users/user-123/offboard").await;
     browser.connect_adoc("demo-owner-ak", "demo-owner-sk").await;
-    browser.press("Start offboarding").await;
-    browser.press("Record current access").await;
-    browser.fill("Reason", "Voluntary - New Job").await;
-    browser.fill("Handed off to", "riley").await;
-    browser
-        .press("Choose Riley Replacement (replacement@company.com, restricted)")
-        .await;
-    browser.press("Use these details").await;
+    browser.wizard_departure_to_riley().await;
     browser.press("Disable the account").await;
     browser.press("Revoke all API keys").await;
     browser.press("Remove all group memberships").await;

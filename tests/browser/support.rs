@@ -663,6 +663,28 @@ impl Browser {
         self.press("Disable the account").await;
     }
 
+    /// From the wizard's start to its departure confirmed: access recorded, "Voluntary - New
+    /// Job", Riley Replacement chosen to take over.
+    pub async fn wizard_departure_to_riley(&self) {
+        self.press("Start offboarding").await;
+        self.press("Record current access").await;
+        self.see("Access documented").await;
+        self.fill("Reason", "Voluntary - New Job").await;
+        self.fill("Handed off to", "riley").await;
+        self.press("Choose Riley Replacement (replacement@company.com, restricted)")
+            .await;
+        self.press("Use these details").await;
+    }
+
+    /// Follows the link named `name`, as a click.
+    pub async fn follow(&self, name: &str) {
+        self.link(name)
+            .await
+            .click()
+            .await
+            .expect("follow the link");
+    }
+
     /// Connects through the Connect screen, the way a person does.
     pub async fn connect_adoc(&self, access_key: &str, secret_key: &str) {
         self.choose("Acceldata ADOC").await;

@@ -3,13 +3,13 @@
 
 use super::guard::{Guard, guard};
 use crate::components::request_preview::RequestPreview;
+use crate::format::access_counts;
 use crate::format::today;
 use crate::session::Connection;
 use leptos::prelude::*;
 use offboard_engine::platform::Capability;
 use offboard_engine::run::journal::Journal;
 use offboard_engine::run::plan::{self, Inventory};
-use offboard_engine::words;
 
 /// The one confirmation: who, what they can reach, what will happen.
 #[component]
@@ -21,15 +21,7 @@ pub fn Confirm(
     let person = inventory.user.clone();
     let verdict = guard(&connection, &person);
     let dialect = connection.dialect();
-    let counts = if dialect.offers(Capability::Groups) {
-        format!(
-            "{} · {}",
-            words::count(inventory.keys.len(), "API key"),
-            words::count(inventory.groups.len(), "group")
-        )
-    } else {
-        words::count(inventory.keys.len(), "API key")
-    };
+    let counts = access_counts(dialect, inventory.keys.len(), inventory.groups.len());
     // What will happen, as the engine plans it: each step's title and why.
     let shown = plan::emergency(dialect, &inventory, &today());
     let steps: Vec<String> = shown

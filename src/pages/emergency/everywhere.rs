@@ -10,6 +10,7 @@ use crate::components::awaited::Awaited;
 use crate::components::no_such_person::is_missing;
 use crate::download;
 use crate::everywhere::{self, Found};
+use crate::format::access_counts;
 use crate::format::{milliseconds, today};
 use crate::loaded::Loaded;
 use crate::runs::{RunHandle, storage};
@@ -17,7 +18,6 @@ use crate::session::{Connection, operator};
 use leptos::prelude::*;
 use offboard_engine::error::ApiError;
 use offboard_engine::model::User;
-use offboard_engine::platform::Capability;
 use offboard_engine::run::across::{self, Part, Standing};
 use offboard_engine::run::journal::Journal;
 use offboard_engine::run::plan::{self, Inventory};
@@ -273,14 +273,11 @@ fn PlatformRow(platform: Platform) -> impl IntoView {
                 journal,
                 note,
             } = &**ready;
-            let access = match connection.dialect().offers(Capability::Groups) {
-                true => format!(
-                    "{} · {}",
-                    words::count(inventory.keys.len(), "API key"),
-                    words::count(inventory.groups.len(), "group")
-                ),
-                false => words::count(inventory.keys.len(), "API key"),
-            };
+            let access = access_counts(
+                connection.dialect(),
+                inventory.keys.len(),
+                inventory.groups.len(),
+            );
             let steps: Vec<String> = journal.plan.steps.iter().map(|s| s.title.clone()).collect();
             let chosen = platform.chosen;
             view! {

@@ -4,14 +4,13 @@
 
 use crate::components::no_such_person::is_missing;
 use crate::everywhere::{self, Found};
+use crate::format::access_counts;
 use crate::loaded::Loaded;
 use crate::routes;
 use crate::session::use_session;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use offboard_engine::error::ApiError;
-use offboard_engine::platform::Capability;
-use offboard_engine::words;
 
 /// Nothing with one platform connected; else one card per platform, the current one first.
 #[component]
@@ -59,14 +58,11 @@ fn PlatformCard(found: Found, current: bool) -> impl IntoView {
                 .known_status()
                 .map(|s| s.label().to_string())
                 .unwrap_or_else(|| "account present".to_string());
-            let access = match connection.dialect().offers(Capability::Groups) {
-                true => format!(
-                    "{} · {}",
-                    words::count(inventory.keys.len(), "API key"),
-                    words::count(inventory.groups.len(), "group")
-                ),
-                false => words::count(inventory.keys.len(), "API key"),
-            };
+            let access = access_counts(
+                connection.dialect(),
+                inventory.keys.len(),
+                inventory.groups.len(),
+            );
             let show = (!current).then(|| {
                 let name = connection.name.clone();
                 let to = routes::user(user.reference(connection.dialect()));
