@@ -66,6 +66,18 @@ async fn a_person_on_two_platforms_is_seen_side_by_side_and_locked_out_everywher
         Some("false")
     );
 
+    // An email searched in the directory is looked for on every platform: this one on ADOC
+    // only, where the current platform (TD EU) has no such person.
+    browser.fill("Search users", "user.0001@company.com").await;
+    browser.see("No one matches").await;
+    browser
+        .follow("Look for user.0001@company.com on every connected platform")
+        .await;
+    browser.see("Person not found").await;
+    // Found on ADOC prod: its card offers to show the person there.
+    browser.button("Show on ADOC prod").await;
+    browser.screenshot("platforms-found-elsewhere").await;
+
     // The person on each platform, side by side; the ADOC card opens them there.
     browser.visit("/users/first.last@company.com").await;
     browser.see("On every connected platform").await;

@@ -118,6 +118,21 @@ pub fn DirectoryPage(connection: Connection) -> impl IntoView {
         })
     };
 
+    // With several platforms connected, an email typed here opens that person on all of them
+    // (the directory lists the current platform's people only).
+    let session = crate::session::use_session();
+    let everywhere_link = move || {
+        let typed = query.get();
+        let email = typed.trim();
+        let several = session.connections.with(|all| all.len() > 1);
+        (several && email.contains('@')).then(|| {
+            view! {
+                <p class="hint everywhere-search">
+                    <a href=crate::routes::user(email)>{format!("Look for {email} on every connected platform")}</a>
+                </p>
+            }
+        })
+    };
     view! {
         <section class="directory" aria-labelledby="directory-title">
             <div class="page-head">
@@ -129,6 +144,7 @@ pub fn DirectoryPage(connection: Connection) -> impl IntoView {
             <input id="user-search" type="search" placeholder="Name, email or user id" autocomplete="off" spellcheck="false"
                 prop:value=move || query.get()
                 on:input=move |ev| query.set(event_target_value(&ev)) />
+            {everywhere_link}
             {failure}
             <div class="results" hidden=move || nothing.get()>
                 <UserTable index=directory.index rows=rows sort=sort dialect=connection.dialect()
