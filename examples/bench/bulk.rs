@@ -24,15 +24,6 @@ const ACCESS: GeneratedAccess = GeneratedAccess { keys: 5, groups: 3 };
 /// How long the whole bulk run may take before the bench gives up on it.
 const RUN_PATIENCE: Duration = Duration::from_secs(600);
 
-/// Fills the CSV box the way an input event would (typing 15,000 characters through WebDriver
-/// would take minutes and measure nothing).
-const FILL_JS: &str = r#"
-const [text] = arguments;
-const box = document.getElementById('bulk-csv');
-box.value = text;
-box.dispatchEvent(new Event('input', {bubbles: true}));
-"#;
-
 /// Before the click: a large Resource Timing buffer (the calls are counted after) and the
 /// click's page time.
 const CLICK_LISTENER_JS: &str = r#"
@@ -201,11 +192,7 @@ async fn measure(condition: Condition) -> Result<Measured, String> {
         .collect::<Vec<_>>()
         .join("\n");
     let js = |e: fantoccini::error::CmdError| e.to_string();
-    browser
-        .client
-        .execute(FILL_JS, vec![csv.into()])
-        .await
-        .map_err(js)?;
+    browser.paste("People (CSV)", &csv).await;
     browser.press("Check these people").await;
     browser
         .see(&format!("{PEOPLE} people: {PEOPLE} will run, 0 will not."))

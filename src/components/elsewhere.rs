@@ -39,6 +39,19 @@ pub enum ElsewhereStanding {
 /// The rule that keeps the connected admin from running on `user` there, in plain words.
 pub type Rule = fn(&Connection, &User) -> Option<String>;
 
+impl ElsewhereStanding {
+    /// Where the platform stands in the verdict over every platform when no run was made
+    /// there (an account the rules allow but nobody chose is "not run", never a quiet gap).
+    pub fn without_run(&self) -> Standing<'_> {
+        match self {
+            ElsewhereStanding::Allowed(_) => Standing::NotRun,
+            ElsewhereStanding::Blocked(rule) => Standing::Refused(rule),
+            ElsewhereStanding::NoAccount => Standing::NoAccount,
+            ElsewhereStanding::Unreached(why) => Standing::Unreached(why),
+        }
+    }
+}
+
 /// Looks the person up on `others` (every connected platform but this one).
 pub fn look_elsewhere(
     others: Vec<Connection>,
@@ -209,12 +222,9 @@ pub fn AcrossRuns(
                     standing: Standing::Ran(&mine),
                 }];
                 for (other, journal) in all.iter().zip(&theirs) {
-                    let standing = match (journal, &other.standing) {
-                        (Some(journal), _) => Standing::Ran(journal),
-                        (None, ElsewhereStanding::NoAccount) => Standing::NoAccount,
-                        (None, ElsewhereStanding::Blocked(rule)) => Standing::Refused(rule),
-                        (None, ElsewhereStanding::Unreached(why)) => Standing::Unreached(why),
-                        (None, ElsewhereStanding::Allowed(_)) => Standing::NotRun,
+                    let standing = match journal {
+                        Some(journal) => Standing::Ran(journal),
+                        None => other.standing.without_run(),
                     };
                     parts.push(Part {
                         platform: &other.name,

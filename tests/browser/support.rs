@@ -529,6 +529,19 @@ impl Browser {
         field.send_keys(&keys).await.expect("type");
     }
 
+    /// Puts `text` in the field labelled `label` at once, as a paste does (one input event):
+    /// typing thousands of characters through WebDriver takes minutes and tests nothing more.
+    pub async fn paste(&self, label: &str, text: &str) {
+        let field = self.field(label).await;
+        let js = "const [field, text] = arguments; field.value = text; \
+                  field.dispatchEvent(new Event('input', {bubbles: true}));";
+        let field = serde_json::to_value(field).expect("element reference");
+        self.client
+            .execute(js, vec![field, text.into()])
+            .await
+            .expect("paste");
+    }
+
     pub async fn choose(&self, label: &str) {
         self.field(label).await.click().await.expect("choose");
     }

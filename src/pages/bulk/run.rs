@@ -53,6 +53,9 @@ pub struct BulkRun {
     states: StoredValue<Vec<RwSignal<PersonState, LocalStorage>>, LocalStorage>,
     /// Bumped at every change of any line: what counts over all lines tracks it.
     changes: RwSignal<u32>,
+    /// (finished, of) among the lines that run, counted once per change however many views
+    /// read it (the label, the bar and the buttons).
+    tally: Memo<(usize, usize)>,
     pub paused: RwSignal<bool>,
     /// Every platform, in the order lines refer to them.
     connections: StoredValue<Vec<Connection>>,
@@ -102,10 +105,18 @@ impl BulkRun {
             })
             .collect();
         session::save(&session);
+        let states: StoredValue<Vec<RwSignal<PersonState, LocalStorage>>, LocalStorage> =
+            StoredValue::new_local(states.into_iter().map(RwSignal::new_local).collect());
+        let changes = RwSignal::new(0);
+        let tally = Memo::new(move |_| {
+            changes.track();
+            states.with_value(|states| count_finished(states))
+        });
         let run = BulkRun {
             lines: StoredValue::new(lines),
-            states: StoredValue::new_local(states.into_iter().map(RwSignal::new_local).collect()),
-            changes: RwSignal::new(0),
+            states,
+            changes,
+            tally,
             paused: RwSignal::new(false),
             connections: StoredValue::new(connections),
             at_once: StoredValue::new(at_once),
@@ -272,16 +283,7 @@ impl BulkRun {
 
     /// (finished, of) among the lines that run.
     pub fn progress(&self) -> (usize, usize) {
-        self.changes.track();
-        let states = self.snapshot();
-        let runs = states
-            .iter()
-            .filter(|s| !matches!(s, PersonState::Held(_) | PersonState::Absent));
-        let total = runs.clone().count();
-        let done = runs
-            .filter(|s| matches!(s, PersonState::Finished { .. } | PersonState::Failed(_)))
-            .count();
-        (done, total)
+        self.tally.get()
     }
 
     /// One line per person and platform: what happened, with the run's id (its report is on
@@ -354,15 +356,19 @@ impl BulkRun {
     /// Whether a retry could change anything (see [`BulkRun::retry_failed`]).
     pub fn any_to_retry(&self) -> bool {
         self.changes.track();
-        self.snapshot().iter().any(|state| {
-            matches!(
-                state,
-                PersonState::Failed(_)
-                    | PersonState::Finished {
-                        retry_helps: true,
-                        ..
-                    }
-            )
+        self.states.with_value(|states| {
+            states.iter().any(|state| {
+                state.with_untracked(|state| {
+                    matches!(
+                        state,
+                        PersonState::Failed(_)
+                            | PersonState::Finished {
+                                retry_helps: true,
+                                ..
+                            }
+                    )
+                })
+            })
         })
     }
 
@@ -393,6 +399,22 @@ impl BulkRun {
             &self.result_json(),
         );
     }
+}
+
+/// (finished, of) among the lines that run (not those held or with no account there).
+fn count_finished(states: &[RwSignal<PersonState, LocalStorage>]) -> (usize, usize) {
+    let (mut done, mut total) = (0, 0);
+    for state in states {
+        state.with_untracked(|state| match state {
+            PersonState::Held(_) | PersonState::Absent => {}
+            PersonState::Finished { .. } | PersonState::Failed(_) => {
+                done += 1;
+                total += 1;
+            }
+            _ => total += 1,
+        });
+    }
+    (done, total)
 }
 
 /// (result, detail, run id) of a row, as the result files say it.

@@ -7,6 +7,7 @@ use super::guard::{Guard, guard};
 use super::timeline::Timeline;
 use crate::api::now_ms;
 use crate::components::awaited::Awaited;
+use crate::components::elsewhere::ElsewhereStanding;
 use crate::components::no_such_person::is_missing;
 use crate::download;
 use crate::everywhere::{self, Found};
@@ -59,16 +60,8 @@ struct Platform {
 struct Running {
     name: String,
     run: Option<(RunHandle, Connection, Inventory)>,
-    /// Without a run: where it stands, in the engine's words.
-    standing: Option<Kept>,
-}
-
-#[derive(Clone)]
-enum Kept {
-    NoAccount,
-    Unreached(String),
-    Refused(String),
-    NotChosen,
+    /// Without a run: where it stands (see `ElsewhereStanding::without_run`).
+    standing: Option<ElsewhereStanding>,
 }
 
 #[component]
@@ -179,25 +172,25 @@ fn begin(platform: Platform) -> Running {
                 standing: None,
             }
         }
-        Ahead::Runs(_) => Running {
+        Ahead::Runs(ready) => Running {
             name,
             run: None,
-            standing: Some(Kept::NotChosen),
+            standing: Some(ElsewhereStanding::Allowed(Box::new(ready.inventory))),
         },
         Ahead::NoAccount => Running {
             name,
             run: None,
-            standing: Some(Kept::NoAccount),
+            standing: Some(ElsewhereStanding::NoAccount),
         },
         Ahead::Unreached(why) => Running {
             name,
             run: None,
-            standing: Some(Kept::Unreached(why)),
+            standing: Some(ElsewhereStanding::Unreached(why)),
         },
         Ahead::Refused(why) => Running {
             name,
             run: None,
-            standing: Some(Kept::Refused(why)),
+            standing: Some(ElsewhereStanding::Blocked(why)),
         },
     }
 }
@@ -423,10 +416,8 @@ fn with_parts<R>(platforms: &[Running], judge: impl FnOnce(&[Part]) -> R) -> R {
             platform: &platform.name,
             standing: match (journal, &platform.standing) {
                 (Some(journal), _) => Standing::Ran(journal),
-                (None, Some(Kept::NoAccount)) => Standing::NoAccount,
-                (None, Some(Kept::Unreached(why))) => Standing::Unreached(why),
-                (None, Some(Kept::Refused(why))) => Standing::Refused(why),
-                (None, _) => Standing::NotRun,
+                (None, Some(standing)) => standing.without_run(),
+                (None, None) => Standing::NotRun,
             },
         })
         .collect();
